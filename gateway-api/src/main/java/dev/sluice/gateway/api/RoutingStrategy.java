@@ -1,0 +1,49 @@
+package dev.sluice.gateway.api;
+
+import java.util.Collection;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides which listeners a gateway opens and which address it writes into every response that
+ * names a broker.
+ *
+ * <p>The runtime tells the strategy about the brokers it knows ({@link #plan}), opens and closes
+ * listeners to match the returned plan, and asks {@link #advertisedAddress} whenever it rewrites a
+ * Metadata, FindCoordinator, DescribeCluster or KIP-951 {@code NodeEndpoints} answer. The
+ * implementation shipped with Sluice is {@code dev.sluice.gateway.routing.PortPerBrokerRouting}.
+ *
+ * <h2>Threading</h2>
+ * {@link #plan} is called by one thread at a time (the runtime serialises changes of the broker
+ * set), but not always the same thread. {@link #advertisedAddress} and {@link #bootstrapAddress}
+ * are called concurrently from every event loop, on the data path: they must be fast, must not
+ * block and must see the effect of the last completed {@code plan} call.
+ *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>A broker MUST keep its listener (and so its advertised address) for as long as it appears
+ *       in the broker set: clients cache addresses across metadata refreshes.
+ *   <li>A strategy MUST NOT derive a port from a node id arithmetically ("base + id"): ids are sparse
+ *       and churn.
+ * </ul>
+ */
+public interface RoutingStrategy {
+
+    /**
+     * Returns the complete set of listeners the gateway must have open for the given brokers: the
+     * bootstrap listener(s) and whatever the strategy needs to reach each broker.
+     *
+     * @param brokers every broker the gateway currently knows about (may be empty at start-up)
+     * @return the listeners to have open; the runtime closes any not in the list
+     */
+    List<ListenerSpec> plan(Collection<BrokerNode> brokers);
+
+    /**
+     * The address a client must use to reach {@code brokerId}, or {@code null} when the broker is
+     * not part of the current plan (the runtime then plans again with the broker included).
+     */
+    @Nullable HostPort advertisedAddress(int brokerId);
+
+    /** The address clients bootstrap from, as they should be told it. */
+    HostPort bootstrapAddress();
+}

@@ -1,0 +1,166 @@
+package dev.sluice.gateway.internal.cluster;
+
+import dev.sluice.gateway.api.ListenerSpec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one bound server socket per {@link ListenerSpec} of the current plan: binds what is new,
+ * closes what is gone. Connections accepted earlier on a closed listener are not touched.
+ *
+ * <p>Thread-safe; {@link #reconcile} calls are serialised by the caller (the broker registry).
+ */
+public final class ListenerManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerManager.class);
+
+    private final ServerBootstrap template;
+    private final String bindHost;
+    private final Function<ListenerSpec, ChannelHandler> childInitializer;
+    private final Map<Integer, Bound> bound = new HashMap<>();
+    private boolean closed;
+
+    /** A listener of the plan; {@code channel} completes with the bound channel, or null on failure. */
+    private record Bound(ListenerSpec spec, CompletableFuture<@Nullable Channel> channel) {
+
+        void close() {
+            channel.thenAccept(c -> {
+                if (c != null) {
+                    c.close();
+                }
+            });
+        }
+
+        boolean isOpen() {
+            Channel c = channel.getNow(null);
+            return c != null && c.isActive();
+        }
+    }
+
+    /**
+     * @param template a configured server bootstrap (groups, channel type, options) without child
+     *     handler; cloned per listener
+     * @param bindHost the local address to bind, e.g. {@code 0.0.0.0}
+     * @param childInitializer makes the child channel initializer for connections of a listener
+     */
+    public ListenerManager(ServerBootstrap template, String bindHost,
+            Function<ListenerSpec, ChannelHandler> childInitializer) {
+        this.template = template;
+        this.bindHost = bindHost;
+        this.childInitializer = childInitializer;
+    }
+
+    /**
+     * Opens and closes listeners to match {@code plan}. The returned future completes when every
+     * listener of the plan has been bound or has failed to bind (failures are logged, never
+     * thrown: a response must not wait forever for a port that cannot be had).
+     */
+    public synchronized CompletableFuture<Void> reconcile(List<ListenerSpec> plan) {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Set<Integer> wanted = new HashSet<>();
+        List<CompletableFuture<Void>> binds = new ArrayList<>();
+        for (ListenerSpec spec : plan) {
+            wanted.add(spec.port());
+            Bound existing = bound.get(spec.port());
+            if (existing != null && existing.spec.equals(spec)) {
+                binds.add(existing.channel.thenAccept(c -> { }));
+                continue;
+            }
+            CompletableFuture<Void> previousClosed = CompletableFuture.completedFuture(null);
+            if (existing != null) {
+                LOG.info("Port {} now serves {} (was {})", spec.port(), describe(spec), describe(existing.spec));
+                previousClosed = existing.channel.thenCompose(ListenerManager::closeChannel);
+            }
+            CompletableFuture<@Nullable Channel> channel = previousClosed.thenCompose(v -> bind(spec));
+            bound.put(spec.port(), new Bound(spec, channel));
+            binds.add(channel.thenAccept(c -> { }));
+        }
+        for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            if (!wanted.contains(entry.getKey())) {
+                LOG.info("Closing listener on port {} ({})", entry.getKey(), describe(entry.getValue().spec));
+                entry.getValue().close();
+                it.remove();
+            }
+        }
+        return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0]));
+    }
+
+    private CompletableFuture<@Nullable Channel> bind(ListenerSpec spec) {
+        ServerBootstrap bootstrap = template.clone().childHandler(childInitializer.apply(spec));
+        CompletableFuture<@Nullable Channel> result = new CompletableFuture<>();
+        ChannelFuture future = bootstrap.bind(new InetSocketAddress(bindHost, spec.port()));
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                LOG.debug("Listening on {}:{} for {}", bindHost, spec.port(), describe(spec));
+                result.complete(future.channel());
+            } else {
+                LOG.error("Cannot listen on {}:{} for {}: {}", bindHost, spec.port(), describe(spec),
+                        f.cause().toString());
+                result.complete(null);
+            }
+        });
+        return result;
+    }
+
+    private static CompletableFuture<Void> closeChannel(@Nullable Channel channel) {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        if (channel == null) {
+            closed.complete(null);
+        } else {
+            channel.close().addListener(f -> closed.complete(null));
+        }
+        return closed;
+    }
+
+    /** Whether a listener for {@code spec} is bound now. */
+    public synchronized boolean isBound(ListenerSpec spec) {
+        Bound b = bound.get(spec.port());
+        return b != null && b.spec.equals(spec) && b.isOpen();
+    }
+
+    /** The listeners currently open (bound successfully). */
+    public synchronized List<ListenerSpec> open() {
+        List<ListenerSpec> open = new ArrayList<>();
+        for (Bound b : bound.values()) {
+            if (b.isOpen()) {
+                open.add(b.spec);
+            }
+        }
+        open.sort((a, b) -> Integer.compare(a.port(), b.port()));
+        return open;
+    }
+
+    /** Closes every listener; later reconciles do nothing. Returns when all are closed. */
+    public void closeAll() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            for (Bound b : bound.values()) {
+                closing.add(b.channel.thenCompose(ListenerManager::closeChannel));
+            }
+            bound.clear();
+        }
+        CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0])).join();
+    }
+
+    private static String describe(ListenerSpec spec) {
+        return spec.isBootstrap() ? "bootstrap" : "broker " + spec.brokerId().getAsInt();
+    }
+}

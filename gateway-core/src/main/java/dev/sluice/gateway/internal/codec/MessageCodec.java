@@ -1,0 +1,84 @@
+package dev.sluice.gateway.internal.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+
+/**
+ * Decodes message bodies with kafka-clients' generated classes and re-encodes whole frames, keeping
+ * the original header bytes (correlation id already patched) untouched.
+ */
+public final class MessageCodec {
+
+    private MessageCodec() {}
+
+    /** Decodes the response body of {@code frame} that starts at {@code bodyStart}. */
+    public static ApiMessage readResponse(ByteBuf frame, int bodyStart, ApiKeys key, short version) {
+        ApiMessage message = key.messageType.newResponse();
+        ByteBuf body = frame.slice(bodyStart, frame.writerIndex() - bodyStart);
+        try {
+            message.read(new ByteBufReadable(body), version);
+        } catch (RuntimeException e) {
+            if (e instanceof CorruptFrameException corrupt) {
+                throw corrupt;
+            }
+            throw new CorruptFrameException("cannot decode " + key + " v" + version + " response: " + e);
+        }
+        return message;
+    }
+
+    /** Decodes the request body of {@code frame}. */
+    public static ApiMessage readRequest(ByteBuf frame, ApiKeys key, short version) {
+        int bodyStart = Headers.requestBodyStart(frame, key, version);
+        ApiMessage message = key.messageType.newRequest();
+        ByteBuf body = frame.slice(bodyStart, frame.writerIndex() - bodyStart);
+        try {
+            message.read(new ByteBufReadable(body), version);
+        } catch (RuntimeException e) {
+            if (e instanceof CorruptFrameException corrupt) {
+                throw corrupt;
+            }
+            throw new CorruptFrameException("cannot decode " + key + " v" + version + " request: " + e);
+        }
+        return message;
+    }
+
+    /**
+     * A new frame: the header bytes of {@code original} ({@code [readerIndex, bodyStart)}), then
+     * {@code body} encoded at {@code version}, with the size prefix set. The caller still owns
+     * {@code original}.
+     */
+    public static ByteBuf reencode(ByteBufAllocator alloc, ByteBuf original, int bodyStart,
+            ApiMessage body, short version) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int bodySize = body.size(cache, version);
+        int headerLength = bodyStart - original.readerIndex();
+        ByteBuf out = alloc.buffer(headerLength + bodySize);
+        out.writeBytes(original, original.readerIndex(), headerLength);
+        body.write(new ByteBufWritable(out), cache, version);
+        Frames.fixSizePrefix(out);
+        return out;
+    }
+
+    /**
+     * A whole response frame built from scratch: size, response header for {@code key} at
+     * {@code version} with {@code correlationId}, then {@code body}.
+     */
+    public static ByteBuf encodeResponse(ByteBufAllocator alloc, ApiKeys key, short version,
+            int correlationId, ApiMessage body) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int bodySize = body.size(cache, version);
+        boolean taggedHeader = key.responseHeaderVersion(version) >= 1;
+        ByteBuf out = alloc.buffer(Frames.MIN_RESPONSE_FRAME + 1 + bodySize);
+        out.writeInt(0);
+        out.writeInt(correlationId);
+        if (taggedHeader) {
+            out.writeByte(0);
+        }
+        body.write(new ByteBufWritable(out), cache, version);
+        Frames.fixSizePrefix(out);
+        return out;
+    }
+}

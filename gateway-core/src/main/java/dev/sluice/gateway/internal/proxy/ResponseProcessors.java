@@ -1,0 +1,63 @@
+package dev.sluice.gateway.internal.proxy;
+
+import dev.sluice.gateway.internal.cluster.BrokerRegistry;
+import dev.sluice.gateway.internal.codec.Headers;
+import io.netty.buffer.ByteBuf;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The table of response processors, indexed by API key. A key with no entry is forwarded untouched
+ * (correlation id aside): that is every key but the few that carry broker addresses or that the
+ * gateway must watch.
+ */
+final class ResponseProcessors {
+
+    /** First Produce response version that can carry KIP-951 {@code NodeEndpoints}. */
+    static final short PRODUCE_NODE_ENDPOINTS_VERSION = 10;
+    /** First Fetch response version that can carry KIP-951 {@code NodeEndpoints}. */
+    static final short FETCH_NODE_ENDPOINTS_VERSION = 16;
+
+    private final @Nullable ResponseProcessor[] table;
+    private final NodeEndpointsProcessor endpoints;
+
+    ResponseProcessors(BrokerRegistry registry, ApiVersionsFilter apiVersions) {
+        int maxId = 0;
+        for (ApiKeys key : ApiKeys.values()) {
+            maxId = Math.max(maxId, key.id);
+        }
+        table = new ResponseProcessor[maxId + 1];
+        table[ApiKeys.API_VERSIONS.id] = (session, frame, key, version) ->
+                apiVersions.filter(frame.alloc(), frame, version);
+        table[ApiKeys.SASL_AUTHENTICATE.id] = ResponseProcessors::watchSaslAuthenticate;
+        AddressRewritingProcessor decoded = new AddressRewritingProcessor(registry);
+        table[ApiKeys.METADATA.id] = decoded;
+        table[ApiKeys.FIND_COORDINATOR.id] = decoded;
+        table[ApiKeys.DESCRIBE_CLUSTER.id] = decoded;
+        endpoints = new NodeEndpointsProcessor(registry);
+        table[ApiKeys.PRODUCE.id] = (session, frame, key, version) ->
+                version < PRODUCE_NODE_ENDPOINTS_VERSION ? frame : endpoints.process(session, frame, key, version);
+        table[ApiKeys.FETCH.id] = (session, frame, key, version) ->
+                version < FETCH_NODE_ENDPOINTS_VERSION ? frame : endpoints.process(session, frame, key, version);
+        table[ApiKeys.SHARE_FETCH.id] = endpoints;
+        table[ApiKeys.SHARE_ACKNOWLEDGE.id] = endpoints;
+    }
+
+    /** Responses whose KIP-951 node endpoints were rewritten so far. */
+    long nodeEndpointRewrites() {
+        return endpoints.rewrites();
+    }
+
+    @Nullable ResponseProcessor forKey(short apiKey) {
+        return apiKey >= 0 && apiKey < table.length ? table[apiKey] : null;
+    }
+
+    private static Object watchSaslAuthenticate(ProxySession session, ByteBuf frame, ApiKeys key, short version) {
+        int bodyStart = Headers.responseBodyStart(frame, key, version);
+        if (frame.writerIndex() - bodyStart >= 2 && frame.getShort(bodyStart) == Errors.NONE.code()) {
+            session.saslStepSucceeded();
+        }
+        return frame;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sluice.gateway.testkit;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JUnit Jupiter extension that runs one {@link KafkaCluster} for a test class: started before all
+ * its tests, closed after them.
+ *
+ * <pre>{@code
+ * class ConsumerGroupThroughGatewayTest {
+ *     @RegisterExtension
+ *     static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(3);
+ *
+ *     @Test
+ *     void groupRebalancesWhenBrokerLeaves() {
+ *         KAFKA.cluster().createTopic("orders", 6, 3);
+ *         // ...
+ *         KAFKA.cluster().shutdownBroker(1);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li>Register it on a <b>static</b> field with {@code @RegisterExtension}. On an instance field
+ *       JUnit never calls its before-all hook, and every test fails with a message saying so.
+ *   <li>{@code @Nested} classes share the enclosing class's cluster; it is closed after the class
+ *       that started it.
+ *   <li>One field may serve several classes in turn (a static field on a shared base class): each
+ *       class gets a fresh cluster from the same settings. Two classes running <em>concurrently</em>
+ *       on the same instance are refused.
+ * </ul>
+ *
+ * <p>Threading: JUnit calls the callbacks; {@link #cluster()} and {@link #bootstrapServers()} may be
+ * called from any thread while a class runs.
+ */
+public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+    private final ClusterSpec spec;
+    private @Nullable KafkaCluster cluster;
+    private @Nullable String ownerId;
+
+    private KafkaClusterExtension(ClusterSpec spec) {
+        this.spec = spec;
+    }
+
+    /** An extension for a production-like PLAINTEXT cluster of {@code count} brokers (1 to 16). */
+    public static KafkaClusterExtension brokers(int count) {
+        return of(KafkaCluster.builder().brokers(count));
+    }
+
+    /**
+     * An extension for clusters configured by {@code builder}. The settings are captured now;
+     * changing the builder later has no effect.
+     *
+     * @throws IllegalArgumentException if the builder's settings conflict
+     */
+    public static KafkaClusterExtension of(KafkaCluster.Builder builder) {
+        return new KafkaClusterExtension(Objects.requireNonNull(builder, "builder").spec());
+    }
+
+    /**
+     * Returns the running cluster.
+     *
+     * @throws IllegalStateException outside the test class the extension is registered on
+     */
+    public synchronized KafkaCluster cluster() {
+        KafkaCluster running = cluster;
+        if (running == null) {
+            throw new IllegalStateException("No Kafka cluster is running: register KafkaClusterExtension on a "
+                    + "static field with @RegisterExtension, and use it only while that class runs");
+        }
+        return running;
+    }
+
+    /** Shorthand for {@code cluster().bootstrapServers()}. */
+    public String bootstrapServers() {
+        return cluster().bootstrapServers();
+    }
+
+    @Override
+    public synchronized void beforeAll(ExtensionContext context) {
+        if (cluster != null) {
+            if (isWithin(context, Objects.requireNonNull(ownerId))) {
+                return; // a @Nested class: share the enclosing class's cluster
+            }
+            throw new ExtensionConfigurationException("KafkaClusterExtension is already running a cluster for "
+                    + ownerId + " and cannot serve " + context.getUniqueId()
+                    + " at the same time; give each concurrently running class its own extension");
+        }
+        cluster = new KafkaCluster(spec).start();
+        ownerId = context.getUniqueId();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        synchronized (this) {
+            if (cluster != null) {
+                return;
+            }
+        }
+        throw new ExtensionConfigurationException("KafkaClusterExtension in " + context.getRequiredTestClass().getName()
+                + " was not started: declare its @RegisterExtension field static");
+    }
+
+    @Override
+    public synchronized void afterAll(ExtensionContext context) {
+        if (cluster == null || !context.getUniqueId().equals(ownerId)) {
+            return;
+        }
+        KafkaCluster closing = cluster;
+        cluster = null;
+        ownerId = null;
+        closing.close();
+    }
+
+    private static boolean isWithin(ExtensionContext context, String ancestorId) {
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            if (c.get().getUniqueId().equals(ancestorId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaClusterExtension" + spec;
+    }
+}
