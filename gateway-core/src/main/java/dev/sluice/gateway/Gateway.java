@@ -130,20 +130,25 @@ public final class Gateway implements AutoCloseable {
         runtimeRef.set(runtime);
         monitor = new ClusterMonitor(control, NioSocketChannel.class, registry,
                 settings.proxy().connectTimeoutMillis(), settings.upstreamRequestTimeout().toMillis(),
-                settings.metadataRefreshInterval().toMillis(), settings.proxy().upstreamLimits().maxFrameBytes());
+                settings.metadataRefreshInterval().toMillis(), settings.proxy().upstreamLimits().maxFrameBytes(),
+                settings.upstreamPlain());
 
         CompletableFuture<Gateway> started = new CompletableFuture<>();
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
         registry.open().whenComplete((v, e) -> discover(control, deadline, 100, started));
-        return started.handle((gateway, error) -> {
-            if (error != null) {
-                LOG.error("Gateway {} failed to start: {}", name, error.toString());
-                shutdown(Duration.ZERO).toCompletableFuture().join();
-                throw error instanceof GatewayException ge ? ge
-                        : new GatewayException("gateway " + name + " failed to start", error);
-            }
-            return gateway;
-        });
+        // A failed start releases everything before the caller hears of it. Never block here: this
+        // runs on the control event loop, which the shutdown itself has to stop.
+        return started.handle((gateway, error) -> error)
+                .thenCompose(error -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(this);
+                    }
+                    LOG.error("Gateway {} failed to start: {}", name, error.getMessage());
+                    GatewayException failure = error instanceof GatewayException ge ? ge
+                            : new GatewayException("gateway " + name + " failed to start", error);
+                    return shutdown(Duration.ZERO).toCompletableFuture()
+                            .handle((v, e) -> { throw failure; });
+                });
     }
 
     private void discover(EventLoop control, long deadline, long backoffMillis, CompletableFuture<Gateway> started) {

@@ -2,6 +2,7 @@ package dev.sluice.gateway;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.proxy.ProxyConfig;
 import java.time.Duration;
@@ -53,6 +54,7 @@ public final class GatewayBuilder {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int writeBufferLowWaterMark = 256 * 1024;
     private int writeBufferHighWaterMark = 1024 * 1024;
+    private @Nullable PlainCredentials upstreamPlain;
 
     GatewayBuilder() {}
 
@@ -215,6 +217,22 @@ public final class GatewayBuilder {
     }
 
     /**
+     * SASL/PLAIN credentials for the gateway's <em>own</em> connection to the cluster (broker
+     * discovery), for clusters whose listener requires SASL. The principal needs only to describe
+     * the cluster. Client connections are not affected: clients authenticate themselves, through the
+     * gateway. Default: none (the gateway's own connection does not authenticate).
+     */
+    public GatewayBuilder upstreamSaslPlain(String username, String password) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(password, "password");
+        if (username.isEmpty()) {
+            throw new IllegalArgumentException("username must not be empty");
+        }
+        this.upstreamPlain = new PlainCredentials(username, password);
+        return this;
+    }
+
+    /**
      * Builds the gateway (not started).
      *
      * @throws IllegalStateException when a required setting is missing or settings conflict
@@ -239,7 +257,8 @@ public final class GatewayBuilder {
                 writeBufferLowWaterMark,
                 writeBufferHighWaterMark);
         return new Gateway(new GatewaySettings(name, List.copyOf(upstream), routing, bindAddress, proxy,
-                ioThreads, upstreamRequestTimeout, metadataRefreshInterval, brokerRemovalDelay, startupTimeout));
+                ioThreads, upstreamRequestTimeout, metadataRefreshInterval, brokerRemovalDelay, startupTimeout,
+                upstreamPlain));
     }
 
     private static int positive(String what, int value) {

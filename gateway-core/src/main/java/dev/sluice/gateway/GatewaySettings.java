@@ -2,7 +2,9 @@ package dev.sluice.gateway;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
 import dev.sluice.gateway.internal.proxy.ProxyConfig;
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,4 +19,5 @@ record GatewaySettings(
         Duration upstreamRequestTimeout,
         Duration metadataRefreshInterval,
         Duration brokerRemovalDelay,
-        Duration startupTimeout) {}
+        Duration startupTimeout,
+        @Nullable PlainCredentials upstreamPlain) {}

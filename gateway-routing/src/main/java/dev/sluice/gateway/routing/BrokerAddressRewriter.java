@@ -48,9 +48,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
  *
  * <h2>Threading and ownership</h2>
  * Stateless and thread-safe. The response belongs to the caller: it must not be read or written by
- * another thread during a call. Dispatch is a table lookup by API key; responses without broker
- * addresses, and Produce/Fetch responses whose {@code nodeEndpoints} are empty (the common case),
- * cost a lookup and an emptiness check and allocate nothing.
+ * another thread during a call. Dispatch is a table lookup by API key id; for responses without
+ * broker addresses, and Produce/Fetch responses whose {@code nodeEndpoints} are empty (the common
+ * case), {@link #rewrite} costs that lookup and an emptiness check and allocates nothing.
  *
  * <h2>Pitfalls</h2>
  * <ul>
@@ -58,6 +58,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
  *       FindCoordinator it decides whether the top-level fields or {@code coordinators[]} are real.
  *   <li>An entry the mapping returns {@code null} for keeps the upstream address: see {@link
  *       AddressMapping}.
+ *   <li>{@link #brokersIn} lists only the brokers <em>this</em> response names (a FindCoordinator
+ *       answer names one). Merge them into the known set before {@code RoutingStrategy.plan}, which
+ *       takes the complete set and frees the ports of brokers it is not given.
  *   <li>This class follows the kafka-clients version Sluice is built with: its parameter types are
  *       kafka-clients' protocol classes, which Kafka does not treat as a stable API.
  * </ul>
@@ -132,7 +135,8 @@ public final class BrokerAddressRewriter {
         Objects.requireNonNull(response, "response");
         if (version < response.lowestSupportedVersion() || version > response.highestSupportedVersion()) {
             throw new IllegalArgumentException(response.getClass().getSimpleName() + " supports versions "
-                    + response.lowestSupportedVersion() + ".." + response.highestSupportedVersion() + ", not " + version);
+                    + response.lowestSupportedVersion() + ".." + response.highestSupportedVersion()
+                    + ", not " + version);
         }
         List<AddressSite<?, ?>> sites = AddressSites.of(response.apiKey());
         if (!sites.isEmpty() && !sites.get(0).responseType().isInstance(response)) {

@@ -75,7 +75,8 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
     private final int firstBrokerPort;
     private final int maxBrokers;
     private final Map<Integer, Integer> pins;
-    private final PortAllocator allocator;
+    private final Object planLock = new Object();
+    private final PortAllocator allocator; // guarded by planLock
     private volatile AddressTable table = AddressTable.empty();
 
     private PortPerBrokerRouting(Builder builder, int firstBrokerPort, int maxBrokers) {
@@ -102,22 +103,24 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
      *     previous plan then stays in effect
      */
     @Override
-    public synchronized List<ListenerSpec> plan(Collection<BrokerNode> brokers) {
+    public List<ListenerSpec> plan(Collection<BrokerNode> brokers) {
         Objects.requireNonNull(brokers, "brokers");
         int[] ids = distinctSortedIds(brokers);
-        int[] ports = allocator.assign(ids);
-        AddressTable previous = table;
-        HostPort[] addresses = new HostPort[ids.length];
-        List<ListenerSpec> listeners = new ArrayList<>(ids.length + 1);
-        listeners.add(ListenerSpec.bootstrap(bootstrapAddress.port()));
-        for (int i = 0; i < ids.length; i++) {
-            addresses[i] = new HostPort(advertisedHost, ports[i]);
-            listeners.add(ListenerSpec.broker(ports[i], ids[i]));
+        synchronized (planLock) {
+            int[] ports = allocator.assign(ids);
+            AddressTable previous = table;
+            HostPort[] addresses = new HostPort[ids.length];
+            List<ListenerSpec> listeners = new ArrayList<>(ids.length + 1);
+            listeners.add(ListenerSpec.bootstrap(bootstrapAddress.port()));
+            for (int i = 0; i < ids.length; i++) {
+                addresses[i] = new HostPort(advertisedHost, ports[i]);
+                listeners.add(ListenerSpec.broker(ports[i], ids[i]));
+            }
+            AddressTable next = AddressTable.of(ids, addresses);
+            table = next;
+            logChanges(previous, next);
+            return List.copyOf(listeners);
         }
-        AddressTable next = AddressTable.of(ids, addresses);
-        table = next;
-        logChanges(previous, next);
-        return List.copyOf(listeners);
     }
 
     /** {@inheritDoc} Lock-free and allocation-free. */
@@ -199,8 +202,9 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
             if (advertisedHost != null) {
                 throw new IllegalStateException("advertisedHost was already set to '" + advertisedHost + "'");
             }
-            if (host.isBlank() || !host.strip().equals(host) || host.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("advertisedHost must be a host name without spaces, was '" + host + "'");
+            if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException(
+                        "advertisedHost must be a host name without spaces, was '" + host + "'");
             }
             if (host.startsWith("[")) {
                 throw new IllegalArgumentException(
@@ -270,8 +274,8 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
          */
         public PortPerBrokerRouting build() {
             if (advertisedHost == null) {
-                throw new GatewayException(
-                        "advertisedHost is required: the host clients use to reach the gateway, e.g. a load balancer name");
+                throw new GatewayException("advertisedHost is required: the host clients use to reach the"
+                        + " gateway, e.g. a load balancer name");
             }
             if (bootstrapPort == UNSET) {
                 throw new GatewayException("bootstrapPort is required");

@@ -17,7 +17,7 @@
  *         .advertisedHost("kafka.example.com")
  *         .bootstrapPort(9092)
  *         .build();
- * routing.plan(BrokerAddressRewriter.brokersIn(metadata, version));
+ * routing.plan(BrokerAddressRewriter.brokersIn(metadata, version)); // Metadata names every live broker
  * BrokerAddressRewriter.rewrite(metadata, version, AddressMapping.fromRouting(routing));
  * }</pre>
  *

@@ -38,8 +38,10 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Defaults.</b> {@code offsets.topic.replication.factor},
  *       {@code transaction.state.log.replication.factor} and the share-group state topic's
  *       replication factor are the broker count; {@code transaction.state.log.min.isr} is {@code
- *       min(2, brokers)}; {@code group.initial.rebalance.delay.ms=0}. {@link
- *       Builder#brokerProperty} overrides any of them.
+ *       min(2, brokers)}; {@code group.initial.rebalance.delay.ms=0}. Brokers heartbeat to the
+ *       controller every 500 ms with a 3 s session ({@code broker.heartbeat.interval.ms}, {@code
+ *       broker.session.timeout.ms}; Kafka's 2 s and 9 s would make a controlled shutdown take about
+ *       2.5 s and a restart about 10 s). {@link Builder#brokerProperty} overrides any of them.
  *   <li><b>Production-like by default.</b> The cluster is formatted with {@code
  *       MetadataVersion.latestProduction()} and each production feature at its default level for
  *       it (as {@code kafka-storage format} does), with {@code unstable.api.versions.enable=false}
@@ -193,6 +195,10 @@ public final class KafkaCluster implements AutoCloseable {
     /**
      * Returns the {@code sasl.jaas.config} value for a PLAIN login, for clients that authenticate as
      * someone other than {@link #SASL_ADMIN_USER}.
+     *
+     * @param username the PLAIN user name, such as {@link #SASL_USER}
+     * @param password its password
+     * @return a {@code PlainLoginModule required ...;} line
      */
     public static String plainJaasConfig(String username, String password) {
         Objects.requireNonNull(username, "username");
@@ -210,6 +216,9 @@ public final class KafkaCluster implements AutoCloseable {
      * Creates a topic and returns once every running broker knows all its partitions and their
      * leaders, so the next produce or fetch to any broker finds it.
      *
+     * @param name the topic name
+     * @param partitions number of partitions, at least 1
+     * @param replicationFactor replicas per partition, at least 1 and at most the running brokers
      * @throws IllegalArgumentException if {@code partitions} or {@code replicationFactor} is below 1
      * @throws KafkaClusterException if Kafka refused the topic (it exists, too few brokers, ...) or
      *     the brokers did not agree within {@link #AWAIT_TIMEOUT}
@@ -242,6 +251,7 @@ public final class KafkaCluster implements AutoCloseable {
      * replicas, then closes its listener. Returns once the other running brokers see it as gone.
      * The controller keeps running, also in a one-broker (combined) cluster.
      *
+     * @param brokerId one of {@link #brokerIds()}
      * @throws IllegalArgumentException if no broker has this id
      * @throws IllegalStateException if the broker is already stopped
      */
@@ -264,6 +274,7 @@ public final class KafkaCluster implements AutoCloseable {
      * directories. Returns once it is {@code RUNNING} and every running broker sees it; it may still
      * be catching up on replicas it follows.
      *
+     * @param brokerId a broker stopped with {@link #shutdownBroker}
      * @throws IllegalArgumentException if no broker has this id
      * @throws IllegalStateException if the broker is not stopped
      */
@@ -413,7 +424,8 @@ public final class KafkaCluster implements AutoCloseable {
         /**
          * Makes the broker listener SASL_PLAINTEXT with the PLAIN mechanism and a {@code
          * StandardAuthorizer} that denies what no ACL allows; {@link #SASL_ADMIN_USER} is a super
-         * user. The controller listener stays PLAINTEXT.
+         * user. The controller listener uses SASL_PLAINTEXT too (with a PLAINTEXT controller
+         * listener the authorizer would refuse the brokers' registration).
          */
         public Builder saslPlain() {
             if (saslPlain) {

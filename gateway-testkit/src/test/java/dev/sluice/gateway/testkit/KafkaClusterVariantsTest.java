@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class KafkaClusterVariantsTest {
 
     @Test
-    void plaintextBrokerStartsClosesAndCannotBeStartedTwice() throws Exception {
+    void plaintextBrokerStartsStopsClosesAndCannotBeStartedTwice() throws Exception {
         long starting = System.nanoTime();
         KafkaCluster kafka = KafkaCluster.builder().build().start();
         System.out.printf("1 combined node started in %d ms%n", millisSince(starting));
@@ -28,6 +28,10 @@ class KafkaClusterVariantsTest {
             assertThatThrownBy(() -> kafka.createTopic("once", 2, 1))
                     .isInstanceOf(KafkaClusterException.class)
                     .hasMessage("Kafka refused createTopic('once', 2, 1)");
+
+            kafka.shutdownBroker(0); // the combined node's controller keeps running; close() copes
+            assertThat(kafka.runningBrokerIds()).isEmpty();
+            assertThat(kafka.brokerIds()).containsExactly(0);
         } finally {
             long closing = System.nanoTime();
             kafka.close();

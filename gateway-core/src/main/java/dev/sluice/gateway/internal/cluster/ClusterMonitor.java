@@ -20,6 +20,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,10 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -60,17 +65,20 @@ public final class ClusterMonitor {
     private final long requestTimeoutMillis;
     private final long refreshIntervalMillis;
     private final int maxFrameBytes;
+    private final @Nullable PlainCredentials credentials;
     private @Nullable Channel channel;
     private short metadataVersion = -1;
     private int nextCorrelationId;
     private @Nullable Pending pending;
     private @Nullable ScheduledFuture<?> timer;
+    private boolean refreshing;
     private boolean stopped;
 
     private record Pending(int correlationId, ApiKeys key, short version, CompletableFuture<ApiMessage> result) {}
 
     public ClusterMonitor(EventLoop loop, Class<? extends Channel> channelType, BrokerRegistry registry,
-            int connectTimeoutMillis, long requestTimeoutMillis, long refreshIntervalMillis, int maxFrameBytes) {
+            int connectTimeoutMillis, long requestTimeoutMillis, long refreshIntervalMillis, int maxFrameBytes,
+            @Nullable PlainCredentials credentials) {
         this.loop = loop;
         this.channelType = channelType;
         this.registry = registry;
@@ -78,6 +86,15 @@ public final class ClusterMonitor {
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.refreshIntervalMillis = refreshIntervalMillis;
         this.maxFrameBytes = maxFrameBytes;
+        this.credentials = credentials;
+    }
+
+    /** SASL/PLAIN credentials for the monitor's own connection. {@link #toString()} hides the password. */
+    public record PlainCredentials(String username, String password) {
+        @Override
+        public String toString() {
+            return "PlainCredentials[username=" + username + ", password=***]";
+        }
     }
 
     /** Fetches the broker set once and applies it; completes when the listeners match it. */
@@ -105,10 +122,12 @@ public final class ClusterMonitor {
     }
 
     private void refreshQuietly() {
-        if (pending != null) {
+        if (refreshing) {
             return; // the previous refresh is still running
         }
+        refreshing = true;
         refreshNow().whenComplete((brokers, error) -> {
+            loop.execute(() -> refreshing = false);
             if (error != null) {
                 LOG.warn("Cannot refresh the upstream cluster's brokers: {}", error.toString());
             }
@@ -153,18 +172,44 @@ public final class ClusterMonitor {
     }
 
     private CompletableFuture<Short> negotiate(Channel ch) {
-        return send(ApiKeys.API_VERSIONS, (short) 0, new ApiVersionsRequestData()).thenApply(response -> {
-            ApiVersionsResponseData versions = (ApiVersionsResponseData) response;
-            if (versions.errorCode() != Errors.NONE.code()) {
-                throw new GatewayException("upstream ApiVersions failed: " + Errors.forCode(versions.errorCode()));
-            }
-            ApiVersionsResponseData.ApiVersion metadata = versions.apiKeys().find(ApiKeys.METADATA.id);
-            if (metadata == null || metadata.maxVersion() < 1) {
-                throw new GatewayException("the upstream broker does not support Metadata v1 or later");
-            }
-            metadataVersion = (short) Math.min(metadata.maxVersion(), ApiKeys.METADATA.latestVersion());
-            return metadataVersion;
-        });
+        CompletableFuture<Short> version = send(ApiKeys.API_VERSIONS, (short) 0, new ApiVersionsRequestData())
+                .thenApply(this::learnMetadataVersion);
+        PlainCredentials plain = credentials;
+        if (plain == null) {
+            return version;
+        }
+        return version.thenCompose(v -> send(ApiKeys.SASL_HANDSHAKE, (short) 1,
+                        new SaslHandshakeRequestData().setMechanism("PLAIN")))
+                .thenCompose(response -> {
+                    SaslHandshakeResponseData handshake = (SaslHandshakeResponseData) response;
+                    if (handshake.errorCode() != Errors.NONE.code()) {
+                        throw new GatewayException("upstream refused SASL/PLAIN: "
+                                + Errors.forCode(handshake.errorCode()) + ", it offers " + handshake.mechanisms());
+                    }
+                    byte[] token = ("\0" + plain.username() + "\0" + plain.password()).getBytes(StandardCharsets.UTF_8);
+                    return send(ApiKeys.SASL_AUTHENTICATE, (short) 1, new SaslAuthenticateRequestData().setAuthBytes(token));
+                })
+                .thenApply(response -> {
+                    SaslAuthenticateResponseData authenticate = (SaslAuthenticateResponseData) response;
+                    if (authenticate.errorCode() != Errors.NONE.code()) {
+                        throw new GatewayException("upstream SASL/PLAIN authentication of '" + plain.username()
+                                + "' failed: " + authenticate.errorMessage());
+                    }
+                    return metadataVersion;
+                });
+    }
+
+    private short learnMetadataVersion(ApiMessage response) {
+        ApiVersionsResponseData versions = (ApiVersionsResponseData) response;
+        if (versions.errorCode() != Errors.NONE.code()) {
+            throw new GatewayException("upstream ApiVersions failed: " + Errors.forCode(versions.errorCode()));
+        }
+        ApiVersionsResponseData.ApiVersion metadata = versions.apiKeys().find(ApiKeys.METADATA.id);
+        if (metadata == null || metadata.maxVersion() < 1) {
+            throw new GatewayException("the upstream broker does not support Metadata v1 or later");
+        }
+        metadataVersion = (short) Math.min(metadata.maxVersion(), ApiKeys.METADATA.latestVersion());
+        return metadataVersion;
     }
 
     private CompletableFuture<Channel> connected() {

@@ -56,6 +56,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return authState == AuthState.AUTHENTICATED || authState == AuthState.NOT_REQUIRED;
     }
 
+    /** Names the usual culprits when the first bytes are not Kafka at all. */
+    static String misconfigurationHint(int firstFourBytes) {
+        int b0 = firstFourBytes >>> 24;
+        int b1 = (firstFourBytes >>> 16) & 0xFF;
+        if (b0 == 0x16 && b1 == 0x03) {
+            return "; this looks like a TLS handshake on a plaintext listener";
+        }
+        String start = new String(new char[] {(char) b0, (char) b1, (char) ((firstFourBytes >>> 8) & 0xFF),
+                (char) (firstFourBytes & 0xFF)});
+        for (String method : new String[] {"GET ", "POST", "PUT ", "HEAD", "DELE", "OPTI", "PATC", "CONN"}) {
+            if (start.equals(method)) {
+                return "; this looks like an HTTP request on a Kafka listener";
+            }
+        }
+        return "";
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (corrupt) {
@@ -68,7 +85,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             if (size < minFrame) {
                 corrupt = true;
                 throw new CorruptFrameException(direction + " sent a frame of declared size " + size
-                        + " (at least " + minFrame + " expected)");
+                        + " (at least " + minFrame + " expected)" + misconfigurationHint(size));
             }
             if (authState == AuthState.SASL_STEP_SUCCEEDED) {
                 if (in.readableBytes() < Frames.SIZE_PREFIX + 2) {
@@ -83,7 +100,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 corrupt = true;
                 throw new CorruptFrameException(direction + " sent a frame of declared size " + size
                         + " bytes, over the limit of " + limit + " bytes"
-                        + (authenticated() ? "" : " before authentication"));
+                        + (authenticated() ? "" : " before authentication") + misconfigurationHint(size));
             }
             int frameLength = Frames.SIZE_PREFIX + size;
             if (in.readableBytes() < frameLength) {

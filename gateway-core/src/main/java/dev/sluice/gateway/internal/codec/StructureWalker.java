@@ -104,6 +104,10 @@ public final class StructureWalker {
                 children[i] = compile(bound[i].def.type, cache);
             }
             node = new Struct(children);
+            if (type.isNullable()) {
+                // NullableSchema: an int8 marker (-1 null, 1 present) before the struct.
+                node = new NullableStruct(node);
+            }
         } else if (type instanceof TaggedFields) {
             node = Tagged.INSTANCE;
         } else if (type instanceof CompactArrayOf || type instanceof ArrayOf) {
@@ -243,6 +247,14 @@ public final class StructureWalker {
                 i = child.skip(buf, i, limit);
             }
             return i;
+        }
+    }
+
+    private record NullableStruct(Node struct) implements Node {
+        @Override
+        public int skip(ByteBuf buf, int index, int limit) {
+            int start = advance(index, 1, limit);
+            return buf.getByte(index) < 0 ? start : struct.skip(buf, start, limit);
         }
     }
 

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class ProxyRuntime {
     final Class<? extends SocketChannel> channelType;
     private final ChannelGroup clients;
     private final AtomicInteger connections = new AtomicInteger();
+    private final LongAdder accepted = new LongAdder();
 
     public ProxyRuntime(ProxyConfig config, BrokerRegistry registry,
             Class<? extends SocketChannel> channelType, ChannelGroup clients) {
@@ -51,6 +53,7 @@ public final class ProxyRuntime {
     }
 
     private void accept(SocketChannel ch, ListenerSpec listener) {
+        accepted.increment();
         int open = connections.incrementAndGet();
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
         if (open > config.maxConnections()) {
@@ -61,7 +64,7 @@ public final class ProxyRuntime {
         }
         clients.add(ch);
         ProxySession session = new ProxySession(this, ch, listener);
-        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client " + ch.remoteAddress());
+        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
         ch.pipeline().addLast("frames", decoder);
         ch.pipeline().addLast("session", session.clientHandler(decoder));
         session.connectUpstream();
@@ -70,6 +73,11 @@ public final class ProxyRuntime {
     /** Responses whose KIP-951 node endpoints were rewritten so far. */
     public long nodeEndpointRewrites() {
         return processors.nodeEndpointRewrites();
+    }
+
+    /** Client connections accepted since start, refused ones included. */
+    public long acceptedConnections() {
+        return accepted.sum();
     }
 
     /** Client connections open now. */

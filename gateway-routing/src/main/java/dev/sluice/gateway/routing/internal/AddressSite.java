@@ -39,6 +39,10 @@ public final class AddressSite<M extends ApiMessage, E> {
     /** Finds the entries of a response at a version; returns an empty collection when there are none. */
     @FunctionalInterface
     public interface Entries<M, E> {
+        /**
+         * The entries of {@code response} at {@code version}: preferably the message's own collection,
+         * so that the common empty case allocates nothing.
+         */
         Collection<E> in(M response, short version);
     }
 

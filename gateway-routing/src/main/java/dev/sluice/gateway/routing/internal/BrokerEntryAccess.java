@@ -42,6 +42,7 @@ public record BrokerEntryAccess<E>(
         ObjIntConsumer<E> setPort,
         Predicate<E> namesBroker) {
 
+    /** Rejects a {@code null} component. */
     public BrokerEntryAccess {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(nodeId, "nodeId");

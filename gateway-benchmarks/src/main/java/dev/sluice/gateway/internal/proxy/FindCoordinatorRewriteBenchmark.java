@@ -1,0 +1,100 @@
+package dev.sluice.gateway.internal.proxy;
+
+import dev.sluice.gateway.api.BrokerNode;
+import dev.sluice.gateway.internal.codec.Headers;
+import dev.sluice.gateway.internal.codec.MessageCodec;
+import dev.sluice.gateway.routing.AddressMapping;
+import dev.sluice.gateway.routing.BrokerAddressRewriter;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A batched FindCoordinator response (v4+, KIP-699: one {@code coordinators[]} entry per key) through
+ * the gateway: decode, list brokers, rewrite, re-encode ({@link #rewrite}), and the same through
+ * {@link AddressRewritingProcessor} ({@link #processor}). {@code keys} is 1 (a consumer finding its
+ * group coordinator) or 50 (an admin client describing many groups); 3 brokers.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+public class FindCoordinatorRewriteBenchmark {
+
+    @Param({"1", "50"})
+    int keys;
+
+    @Param({"4", "latest"})
+    String version;
+
+    private short apiVersion;
+    private ByteBuf frame;
+    private AddressMapping mapping;
+    private AddressRewritingProcessor processor;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        apiVersion = BenchmarkFixtures.version(ApiKeys.FIND_COORDINATOR, version);
+        List<BrokerNode> brokers = BenchmarkFixtures.brokers(3);
+        FindCoordinatorResponseData data = new FindCoordinatorResponseData();
+        for (int k = 0; k < keys; k++) {
+            BrokerNode coordinator = brokers.get(k % brokers.size());
+            data.coordinators().add(new FindCoordinatorResponseData.Coordinator()
+                    .setKey("payments-consumer-group-" + k)
+                    .setNodeId(coordinator.id())
+                    .setHost(coordinator.host())
+                    .setPort(coordinator.port()));
+        }
+        frame = BenchmarkFixtures.responseFrame(ApiKeys.FIND_COORDINATOR, apiVersion, data);
+        mapping = AddressMapping.fromRouting(BenchmarkFixtures.routing(brokers));
+        processor = new AddressRewritingProcessor(BenchmarkFixtures.registry(brokers));
+        rewrite();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        frame.release();
+    }
+
+    /** Decode, list brokers, rewrite, re-encode. */
+    @Benchmark
+    public int rewrite() {
+        int start = Headers.responseBodyStart(frame, ApiKeys.FIND_COORDINATOR, apiVersion);
+        ApiMessage message = MessageCodec.readResponse(frame, start, ApiKeys.FIND_COORDINATOR, apiVersion);
+        List<BrokerNode> named = BrokerAddressRewriter.brokersIn(message, apiVersion);
+        if (named.size() != keys || !BrokerAddressRewriter.rewrite(message, apiVersion, mapping)) {
+            throw new IllegalStateException("nothing rewritten");
+        }
+        ByteBuf out = MessageCodec.reencode(BenchmarkFixtures.ALLOC, frame, start, message, apiVersion);
+        int size = out.readableBytes();
+        out.release();
+        return size;
+    }
+
+    /** The same through the gateway's response processor (registry lookup included). */
+    @Benchmark
+    public int processor() {
+        ByteBuf out = (ByteBuf) processor.process(null, frame.retain(), ApiKeys.FIND_COORDINATOR, apiVersion);
+        int size = out.readableBytes();
+        out.release();
+        return size;
+    }
+}

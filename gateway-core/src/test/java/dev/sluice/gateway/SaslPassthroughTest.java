@@ -1,0 +1,105 @@
+package dev.sluice.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.gateway.testkit.KafkaCluster;
+import dev.sluice.gateway.testkit.KafkaClusterExtension;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** SASL/PLAIN passes through the gateway to a real SASL broker; the pre-authentication frame limit holds until then. */
+class SaslPassthroughTest {
+
+    private static final int BEFORE_AUTH_LIMIT = 64 * 1024;
+
+    @RegisterExtension
+    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.of(KafkaCluster.builder().brokers(1).saslPlain());
+
+    private static GatewayHarness gateway;
+
+    @BeforeAll
+    static void startGateway() {
+        gateway = GatewayHarness.start(KAFKA.cluster(), builder -> builder
+                .upstreamSaslPlain(KafkaCluster.SASL_ADMIN_USER, KafkaCluster.SASL_ADMIN_PASSWORD)
+                .clientsAuthenticate(true)
+                .maxFrameBytesBeforeAuthentication(BEFORE_AUTH_LIMIT));
+    }
+
+    @AfterAll
+    static void stopGateway() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void authenticatedClientsSendFramesLargerThanThePreAuthenticationLimit() throws Exception {
+        String topic = "sasl-large";
+        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        byte[] large = new byte[300 * 1024];
+        Map<String, Object> producerConfig = gateway.clientConfig(KAFKA.cluster());
+        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
+            producer.send(new ProducerRecord<>(topic, large)).get();
+        }
+        Map<String, Object> consumerConfig = gateway.clientConfig(KAFKA.cluster());
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "sasl-reader");
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).value()).hasSize(large.length);
+    }
+
+    @Test
+    void unauthenticatedClientSendingAFrameOverThePreAuthenticationLimitIsClosed() throws Exception {
+        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, gateway.bootstrapPort)) {
+            ByteBuffer header = ByteBuffer.allocate(12).putInt(BEFORE_AUTH_LIMIT + 1).putShort((short) 0)
+                    .putShort((short) 9).putInt(1);
+            raw.send(header.array());
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void wrongPasswordIsRefusedByTheBrokerAndTheClientSeesWhy() {
+        Map<String, Object> config = gateway.clientConfig(KAFKA.cluster());
+        config.put(SaslConfigs.SASL_JAAS_CONFIG,
+                KafkaCluster.plainJaasConfig(KafkaCluster.SASL_ADMIN_USER, "not-the-password"));
+        try (Admin admin = Admin.create(config)) {
+            assertThatThrownBy(() -> admin.describeCluster().nodes().get())
+                    .hasCauseInstanceOf(SaslAuthenticationException.class);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.sluice.gateway.examples;
+
+import dev.sluice.gateway.Gateway;
+import dev.sluice.gateway.testkit.KafkaCluster;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running demo: a {@link Gateway} in front of an upstream Kafka cluster, and that cluster itself
+ * when the demo started it ({@link DemoOptions#embedded()}).
+ *
+ * <pre>{@code
+ * try (Demo demo = Demo.run(DemoOptions.parse("--port", "19192"), System.out)) {
+ *     // stdout has "READY bootstrap=localhost:19192 upstream=localhost:37411"
+ *     // clients use demo.bootstrap(); the gateway serves until close()
+ * }
+ * }</pre>
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #run} returns once clients can be served, after printing the {@linkplain #readyLine()
+ *       READY line} to the stream it was given, or throws after releasing whatever it had started.
+ *   <li>{@link #close()} stops the gateway (no new connections; open ones get {@link
+ *       #DRAIN_TIMEOUT} to close), then the embedded cluster. It does the work once; a concurrent or
+ *       later call waits until the first has finished. The JVM is never exited.
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Thread-safe. {@link #run} and {@link #close()} block the calling thread; a JVM shutdown hook may
+ * call {@code close()}.
+ *
+ * <h2>Pitfalls</h2>
+ * <ul>
+ *   <li>The embedded cluster runs in this JVM and shares its heap: about 300 MB for one broker.
+ *   <li>The bootstrap port and the {@code maxBrokers} ports after it must be free on the bind
+ *       address; a taken port makes {@code run} fail.
+ * </ul>
+ */
+public final class Demo implements AutoCloseable {
+
+    /** How long {@link #close()} lets client connections finish before it closes them. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+
+    private final Gateway gateway;
+    private final @Nullable KafkaCluster embedded;
+    private final String upstream;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
+    private Demo(Gateway gateway, @Nullable KafkaCluster embedded, String upstream) {
+        this.gateway = gateway;
+        this.embedded = embedded;
+        this.upstream = upstream;
+    }
+
+    /**
+     * Starts the embedded cluster if the options ask for one, then the gateway; prints the {@linkplain
+     * #readyLine() READY line} to {@code out} (and flushes it) once clients can be served.
+     *
+     * @param options what to start; must not ask for {@link DemoOptions#help() help}
+     * @param out where the READY line goes, normally {@code System.out}
+     * @return the running demo, for the caller to {@link #close()}
+     * @throws dev.sluice.gateway.api.GatewayException when the gateway could not start: a port is
+     *     taken, or the upstream cluster was not reachable within the gateway's startup timeout
+     * @throws dev.sluice.gateway.testkit.KafkaClusterException when the embedded cluster could not start
+     */
+    public static Demo run(DemoOptions options, PrintStream out) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(out, "out");
+        if (options.help()) {
+            throw new IllegalArgumentException("the options ask for --help, not for a gateway");
+        }
+        KafkaCluster embedded = null;
+        Gateway gateway = null;
+        try {
+            String upstream = options.bootstrap();
+            if (upstream == null) {
+                LOG.info("Starting an embedded Kafka cluster with {} broker(s)", options.embeddedBrokers());
+                embedded = KafkaCluster.builder().brokers(options.embeddedBrokers()).build().start();
+                upstream = embedded.bootstrapServers();
+                LOG.info("Embedded Kafka cluster serves at {}", upstream);
+            }
+            gateway = Gateway.builder()
+                    .name("sluice-demo")
+                    .upstream(upstream)
+                    .bindAddress(options.bindAddress())
+                    .routing(options.routing())
+                    .build();
+            join(gateway.start());
+            Demo demo = new Demo(gateway, embedded, upstream);
+            LOG.info("Gateway ready: clients bootstrap from {}, brokers are served on ports {}..{}, upstream {}",
+                    gateway.bootstrapAddress(), options.port() + 1, options.port() + options.maxBrokers(), upstream);
+            out.println(demo.readyLine());
+            out.flush();
+            return demo;
+        } catch (RuntimeException e) {
+            if (gateway != null) {
+                release(e, gateway::close);
+            }
+            if (embedded != null) {
+                release(e, embedded::close);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The line {@link #run} prints when ready: {@code READY bootstrap=HOST:PORT upstream=SERVERS},
+     * where {@code HOST:PORT} is the gateway's advertised bootstrap address and {@code SERVERS} the
+     * upstream bootstrap servers as given, or the embedded cluster's.
+     */
+    public String readyLine() {
+        return "READY bootstrap=" + bootstrap() + " upstream=" + upstream;
+    }
+
+    /** The address clients bootstrap from: the advertised host and the bootstrap port. */
+    public String bootstrap() {
+        return gateway.bootstrapAddress().toString();
+    }
+
+    /** The upstream cluster's bootstrap servers: as given, or the embedded cluster's. */
+    public String upstream() {
+        return upstream;
+    }
+
+    /** The gateway, for inspection ({@link Gateway#openListeners()}, {@link Gateway#openConnections()}). */
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    /** Completes when {@link #close()} has finished; exceptionally if it failed. */
+    public CompletionStage<Void> stopped() {
+        return stopped;
+    }
+
+    /**
+     * Stops the gateway, giving open connections up to {@link #DRAIN_TIMEOUT}, then the embedded
+     * cluster. Later and concurrent calls wait for the first to finish and return.
+     *
+     * @throws RuntimeException the first failure (others suppressed) when this call did the work and
+     *     something did not stop cleanly; everything else was still stopped
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            stopped.handle((ignored, failure) -> null).join();
+            return;
+        }
+        LOG.info("Stopping: gateway first ({} s for open connections to close), then {}", DRAIN_TIMEOUT.toSeconds(),
+                embedded == null ? "done" : "the embedded Kafka cluster");
+        RuntimeException failure = null;
+        try {
+            join(gateway.shutdown(DRAIN_TIMEOUT));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            stopped.completeExceptionally(failure);
+            throw failure;
+        }
+        LOG.info("Demo stopped");
+        stopped.complete(null);
+    }
+
+    @Override
+    public String toString() {
+        return "Demo[bootstrap=" + bootstrap() + ", upstream=" + upstream + (embedded == null ? "" : " (embedded)") + "]";
+    }
+
+    /** Waits for a stage; a failure is rethrown as itself when unchecked, not wrapped in a CompletionException. */
+    private static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static void release(RuntimeException failure, Runnable closer) {
+        try {
+            closer.run();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

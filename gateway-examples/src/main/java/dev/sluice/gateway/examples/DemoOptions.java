@@ -1,0 +1,294 @@
+package dev.sluice.gateway.examples;
+
+import dev.sluice.gateway.api.HostPort;
+import dev.sluice.gateway.routing.PortPerBrokerRouting;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The demo launcher's command line, parsed and validated: what {@link Demo#run} needs to start a
+ * gateway.
+ *
+ * <pre>{@code
+ * DemoOptions options = DemoOptions.parse("--bootstrap", "kafka-1:9092,kafka-2:9092", "--port=19092");
+ * options.port();            // 19092; brokers are served on 19093, 19094, ...
+ * DemoOptions.usage();       // the --help text
+ * }</pre>
+ *
+ * <h2>Syntax</h2>
+ * Options are {@code --name VALUE} or {@code --name=VALUE}, in any order, each at most once.
+ * {@code --help} (or {@code -h}) anywhere an option may stand asks for {@link #usage()}; the rest
+ * of the line is then ignored. {@link #parse} rejects anything else with a {@link UsageException}
+ * whose message names the option and quotes the value.
+ *
+ * @param bootstrap the upstream cluster's bootstrap servers exactly as given ({@code
+ *     HOST:PORT[,HOST:PORT...]}), or {@code null} to start an embedded cluster
+ * @param embeddedBrokers brokers of the embedded cluster, 1..{@value #MAX_EMBEDDED_BROKERS}; unused
+ *     with {@code bootstrap}
+ * @param port the gateway's bootstrap port; broker ports follow it, from {@code port + 1}
+ * @param maxBrokers how many broker ports follow the bootstrap port, and so how many brokers the
+ *     gateway can serve
+ * @param advertisedHost the host clients are told to connect to
+ * @param bindAddress the local address the gateway's listeners bind
+ * @param help {@code --help} was given: the launcher prints {@link #usage()} and nothing runs; the
+ *     other components then hold their defaults
+ */
+public record DemoOptions(
+        @Nullable String bootstrap,
+        int embeddedBrokers,
+        int port,
+        int maxBrokers,
+        String advertisedHost,
+        String bindAddress,
+        boolean help) {
+
+    /** The bootstrap port when {@code --port} is not given. */
+    public static final int DEFAULT_PORT = 9192;
+    /** Broker ports after the bootstrap port when {@code --max-brokers} is not given (the routing default). */
+    public static final int DEFAULT_MAX_BROKERS = 64;
+    /** The most brokers an embedded cluster can have (a limit of the test kit). */
+    public static final int MAX_EMBEDDED_BROKERS = 16;
+
+    private static final String DEFAULT_ADVERTISED_HOST = "localhost";
+    private static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+
+    /** The options, in the order {@code --help} lists them. */
+    private enum Option {
+        BOOTSTRAP("--bootstrap", "HOST:PORT[,HOST:PORT...]",
+                "Bootstrap servers of the Kafka cluster to put the gateway in front of. Without it, the demo"
+                        + " starts an embedded Kafka cluster on localhost."),
+        EMBEDDED_BROKERS("--embedded-brokers", "N",
+                "Brokers of the embedded cluster, 1.." + MAX_EMBEDDED_BROKERS + " (default 1). Not with --bootstrap."),
+        PORT("--port", "PORT",
+                "Bootstrap port of the gateway (default " + DEFAULT_PORT + "). Brokers are served on the ports"
+                        + " after it: PORT+1, PORT+2, ..."),
+        MAX_BROKERS("--max-brokers", "N",
+                "How many broker ports follow the bootstrap port, PORT+1..PORT+N, and so how many brokers the"
+                        + " gateway can serve (default " + DEFAULT_MAX_BROKERS + ")."),
+        ADVERTISED_HOST("--advertised-host", "HOST",
+                "Host the gateway tells clients to connect to; it must reach this machine"
+                        + " (default " + DEFAULT_ADVERTISED_HOST + ")."),
+        BIND_ADDRESS("--bind-address", "ADDRESS",
+                "Local address the gateway listens on (default " + DEFAULT_BIND_ADDRESS + ", every interface).");
+
+        final String flag;
+        final String metavar;
+        final String description;
+
+        Option(String flag, String metavar, String description) {
+            this.flag = flag;
+            this.metavar = metavar;
+            this.description = description;
+        }
+
+        static @Nullable Option named(String flag) {
+            for (Option option : values()) {
+                if (option.flag.equals(flag)) {
+                    return option;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Checks the components. {@link #parse} reports the same problems as a {@link UsageException}
+     * in terms of the command line.
+     *
+     * @throws UsageException when a value is out of range or the values contradict each other
+     */
+    public DemoOptions {
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (bootstrap != null) {
+            checkBootstrap(bootstrap);
+        }
+        checkRange(Option.EMBEDDED_BROKERS, embeddedBrokers, 1, MAX_EMBEDDED_BROKERS);
+        checkRange(Option.PORT, port, 1, 65_535);
+        checkRange(Option.MAX_BROKERS, maxBrokers, 1, 65_535);
+        if ((long) port + maxBrokers > 65_535) {
+            throw new UsageException("--port " + port + " with --max-brokers " + maxBrokers + " needs broker ports "
+                    + (port + 1) + ".." + ((long) port + maxBrokers) + ", past 65535; lower --port or --max-brokers");
+        }
+        if (bootstrap == null && embeddedBrokers > maxBrokers) {
+            throw new UsageException("--embedded-brokers " + embeddedBrokers + " needs at least as many broker ports,"
+                    + " but --max-brokers is " + maxBrokers);
+        }
+        try {
+            PortPerBrokerRouting.builder().advertisedHost(advertisedHost);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--advertised-host: " + e.getMessage());
+        }
+        if (bindAddress.isBlank() || bindAddress.chars().anyMatch(Character::isWhitespace)) {
+            throw new UsageException("--bind-address must be an address without spaces, was '" + bindAddress + "'");
+        }
+    }
+
+    /** The options when none are given: an embedded one-broker cluster behind {@code localhost:9192}. */
+    public static DemoOptions defaults() {
+        return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
+                DEFAULT_BIND_ADDRESS, false);
+    }
+
+    private static DemoOptions helpRequested() {
+        return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
+                DEFAULT_BIND_ADDRESS, true);
+    }
+
+    /**
+     * Parses a command line.
+     *
+     * @param args the arguments of {@code main}
+     * @return the options; {@link #help()} is true when {@code --help} or {@code -h} was given
+     * @throws UsageException when an option is unknown, repeated, missing its value or has a bad
+     *     value, or options contradict each other
+     */
+    public static DemoOptions parse(String... args) {
+        Objects.requireNonNull(args, "args");
+        Map<Option, String> given = new EnumMap<>(Option.class);
+        for (int i = 0; i < args.length; i++) {
+            String arg = Objects.requireNonNull(args[i], "args[" + i + "]");
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return helpRequested();
+            }
+            if (arg.startsWith("-") && !arg.startsWith("--")) {
+                throw new UsageException("unknown option '" + arg + "'");
+            }
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'; every value follows its option,"
+                        + " as in --port 9192");
+            }
+            int equals = arg.indexOf('=');
+            String flag = equals < 0 ? arg : arg.substring(0, equals);
+            Option option = Option.named(flag);
+            if (option == null) {
+                throw new UsageException("unknown option '" + flag + "'");
+            }
+            String value;
+            if (equals >= 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw new UsageException(flag + " needs a value: " + flag + " " + option.metavar);
+            }
+            String previous = given.putIfAbsent(option, value);
+            if (previous != null) {
+                throw new UsageException(flag + " is given twice ('" + previous + "' and '" + value + "')");
+            }
+        }
+        if (given.containsKey(Option.BOOTSTRAP) && given.containsKey(Option.EMBEDDED_BROKERS)) {
+            throw new UsageException("--embedded-brokers is for the embedded cluster started when --bootstrap is"
+                    + " not given; use one or the other");
+        }
+        return new DemoOptions(
+                given.get(Option.BOOTSTRAP),
+                intValue(given, Option.EMBEDDED_BROKERS, 1),
+                intValue(given, Option.PORT, DEFAULT_PORT),
+                intValue(given, Option.MAX_BROKERS, DEFAULT_MAX_BROKERS),
+                given.getOrDefault(Option.ADVERTISED_HOST, DEFAULT_ADVERTISED_HOST),
+                given.getOrDefault(Option.BIND_ADDRESS, DEFAULT_BIND_ADDRESS),
+                false);
+    }
+
+    /** The {@code --help} text: every option, what the demo prints, how it stops, its exit codes. */
+    public static String usage() {
+        StringBuilder text = new StringBuilder()
+                .append("Usage: java -jar gateway-examples-demo.jar [OPTIONS]\n")
+                .append('\n')
+                .append("Runs a Sluice Kafka gateway in front of a Kafka cluster: an existing one (--bootstrap) or an\n")
+                .append("embedded one the demo starts itself. Kafka clients bootstrap from the gateway and reach every\n")
+                .append("broker through it. When the gateway serves, the demo prints one line to stdout:\n")
+                .append('\n')
+                .append("  READY bootstrap=HOST:PORT upstream=HOST:PORT[,HOST:PORT...]\n")
+                .append('\n')
+                .append("and serves until stopped with Ctrl-C (SIGINT) or SIGTERM. It then stops accepting clients,\n")
+                .append("gives open connections ").append(Demo.DRAIN_TIMEOUT.toSeconds())
+                .append(" s to close, stops the embedded cluster and exits. A second signal\n")
+                .append("exits at once.\n")
+                .append('\n')
+                .append("Options (--name VALUE or --name=VALUE):\n");
+        for (Option option : Option.values()) {
+            text.append("  ").append(option.flag).append(' ').append(option.metavar).append('\n');
+            text.append(wrap(option.description, "      ", 100));
+        }
+        text.append("  -h, --help\n")
+                .append("      Print this help and exit.\n")
+                .append('\n')
+                .append("Exit codes: 0 stopped cleanly (or --help), 1 failed to start or to stop cleanly,\n")
+                .append("2 bad command line.\n")
+                .append('\n')
+                .append("Logs go to stderr: Sluice at INFO, Kafka and everything else at WARN. Change a level with\n")
+                .append("a system property, e.g. java -Dorg.slf4j.simpleLogger.log.dev.sluice=debug -jar ...\n");
+        return text.toString();
+    }
+
+    /** Whether the demo starts its own Kafka cluster, because no {@link #bootstrap} was given. */
+    public boolean embedded() {
+        return bootstrap == null;
+    }
+
+    /**
+     * A new routing strategy for these options: bootstrap on {@code advertisedHost:port}, brokers on
+     * {@code port+1 .. port+maxBrokers}. A strategy belongs to one gateway; call this once per gateway.
+     */
+    public PortPerBrokerRouting routing() {
+        return PortPerBrokerRouting.builder()
+                .advertisedHost(advertisedHost)
+                .bootstrapPort(port)
+                .firstBrokerPort(port + 1)
+                .maxBrokers(maxBrokers)
+                .build();
+    }
+
+    private static void checkBootstrap(String bootstrap) {
+        if (bootstrap.isBlank()) {
+            throw new UsageException("--bootstrap names no server: '" + bootstrap + "'");
+        }
+        for (String server : bootstrap.split(",", -1)) {
+            try {
+                HostPort.parse(server);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(
+                        "--bootstrap takes HOST:PORT[,HOST:PORT...]; in '" + bootstrap + "': " + e.getMessage());
+            }
+        }
+    }
+
+    private static int intValue(Map<Option, String> given, Option option, int defaultValue) {
+        String text = given.get(option);
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException(option.flag + " must be a whole number, was '" + text + "'");
+        }
+    }
+
+    private static void checkRange(Option option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new UsageException(option.flag + " must be in " + min + ".." + max + ", was " + value);
+        }
+    }
+
+    private static String wrap(String text, String indent, int width) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                out.append(line).append('\n');
+                line.setLength(0);
+                line.append(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        return out.append(line).append('\n').toString();
+    }
+}
