@@ -1,6 +1,7 @@
 package dev.sluice.gateway.internal.proxy;
 
 import dev.sluice.gateway.api.BrokerNode;
+import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.internal.codec.Headers;
 import dev.sluice.gateway.internal.codec.MessageCodec;
 import dev.sluice.gateway.routing.AddressMapping;
@@ -35,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        EventLoopThreads.SELECT, EventLoopThreads.CLASS})
 public class DescribeClusterRewriteBenchmark {
 
     @Param({"3", "30"})

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.proxy;
 
+import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        EventLoopThreads.SELECT, EventLoopThreads.CLASS})
 public class InFlightRingBenchmark {
 
     @Param({"1", "5", "100"})

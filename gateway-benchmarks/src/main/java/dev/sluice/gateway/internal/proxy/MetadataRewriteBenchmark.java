@@ -1,6 +1,7 @@
 package dev.sluice.gateway.internal.proxy;
 
 import dev.sluice.gateway.api.BrokerNode;
+import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.internal.codec.Headers;
 import dev.sluice.gateway.internal.codec.MessageCodec;
 import dev.sluice.gateway.routing.AddressMapping;
@@ -10,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,7 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        EventLoopThreads.SELECT, EventLoopThreads.CLASS})
 public class MetadataRewriteBenchmark {
 
     /** {@code TOPICSxPARTITIONS}. */

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.proxy;
 
+import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.Frames;
@@ -46,7 +47,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled"})
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        EventLoopThreads.SELECT, EventLoopThreads.CLASS})
 public class PassThroughBenchmark {
 
     static final int FRAMES_PER_BATCH = 64;

@@ -225,6 +225,7 @@ final class ProxySession {
             }
             ring.markReady(seq, out);
             drainToClient();
+            resumeBelowInFlightLimit();
             flushClient();
         }));
     }
@@ -237,6 +238,11 @@ final class ProxySession {
         } else {
             ring.markReady(seq, response);
         }
+        resumeBelowInFlightLimit();
+    }
+
+    /** Resumes reading the client once delivered responses bring it back under the in-flight limit. */
+    private void resumeBelowInFlightLimit() {
         if ((clientPause & PAUSE_IN_FLIGHT) != 0 && ring.size() < runtime.config.maxInFlightRequests()) {
             resumeClient(PAUSE_IN_FLIGHT);
         }

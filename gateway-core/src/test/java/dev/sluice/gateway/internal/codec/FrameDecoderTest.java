@@ -237,10 +237,11 @@ class FrameDecoderTest {
         assertThat(readAll()).containsExactly(good);
     }
 
-    @Test
-    void nothingIsEmittedAfterACorruptFrame() {
+    @ParameterizedTest
+    @ValueSource(ints = {-5, 0, 7, MAX + 1})
+    void nothingIsEmittedAfterACorruptFrame(int declared) {
         openRequests();
-        assertThatThrownBy(() -> write(sizeOnly(-5))).isInstanceOf(DecoderException.class);
+        assertThatThrownBy(() -> write(sizeOnly(declared))).isInstanceOf(DecoderException.class);
         write(request(ApiKeys.METADATA, 2, 20));
         write(concat(List.of(request(ApiKeys.METADATA, 3, 20), request(ApiKeys.METADATA, 4, 20))));
         assertThat(readAll()).isEmpty();

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.protocol.types.RawTaggedField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,11 @@ class HeadersTest {
     private static final List<RawTaggedField> TAGS =
             List.of(new RawTaggedField(1, new byte[] {7}), new RawTaggedField(300, new byte[200]));
 
+    /** No header tags, and (where the header has a tagged section) two of them. */
+    private static List<List<RawTaggedField>> tagVariants(boolean taggedHeader) {
+        return taggedHeader ? List.of(List.of(), TAGS) : List.of(List.of());
+    }
+
     static Stream<Arguments> everyApiKeyAndVersion() {
         return Stream.of(ApiKeys.values())
                 .flatMap(key -> KafkaWire.versions(key).map(v -> Arguments.of(key, v)));
@@ -28,11 +34,10 @@ class HeadersTest {
     void requestBodyStartsRightAfterTheHeaderOfEveryApiAndVersion(ApiKeys key, short version) {
         boolean flexibleHeader = key.requestHeaderVersion(version) >= 2;
         for (String clientId : new String[] {null, "", "client-" + "y".repeat(150)}) {
-            for (List<RawTaggedField> tags : flexibleHeader ? List.of(List.<RawTaggedField>of(), TAGS) : List.of(List.<RawTaggedField>of())) {
+            for (List<RawTaggedField> tags : tagVariants(flexibleHeader)) {
                 ByteBuf frame = KafkaWire.requestFrame(key, version, 5, clientId, tags, key.messageType.newRequest());
                 try {
-                    int bodyLength = key.messageType.newRequest().size(
-                            new org.apache.kafka.common.protocol.ObjectSerializationCache(), version);
+                    int bodyLength = key.messageType.newRequest().size(new ObjectSerializationCache(), version);
                     assertThat(Headers.requestBodyStart(frame, key, version))
                             .as("%s v%d client_id %s, %d header tags", key, version, clientId, tags.size())
                             .isEqualTo(frame.writerIndex() - bodyLength);
@@ -47,7 +52,7 @@ class HeadersTest {
     @MethodSource("everyApiKeyAndVersion")
     void responseBodyStartsRightAfterTheHeaderOfEveryApiAndVersion(ApiKeys key, short version) {
         boolean taggedHeader = key.responseHeaderVersion(version) >= 1;
-        for (List<RawTaggedField> tags : taggedHeader ? List.of(List.<RawTaggedField>of(), TAGS) : List.of(List.<RawTaggedField>of())) {
+        for (List<RawTaggedField> tags : tagVariants(taggedHeader)) {
             ByteBuf frame = KafkaWire.responseFrame(key, version, 99, tags, key.messageType.newResponse());
             try {
                 assertThat(Headers.responseBodyStart(frame, key, version))

@@ -119,16 +119,20 @@ class ProduceRequestsTest {
     @MethodSource("produceVersions")
     void everyTruncationBeforeTheEndOfAcksIsCorrupt(short version) {
         for (String transactionalId : TRANSACTIONAL_IDS) {
-            ByteBuf frame = KafkaWire.requestFrame(ApiKeys.PRODUCE, version, 1, LONG_CLIENT_ID, headerTags(version),
+            ByteBuf frame = KafkaWire.requestFrame(ApiKeys.PRODUCE, version, 1, "client-é", headerTags(version),
                     produce(version, (short) 1, transactionalId));
             try {
-                int acksEnd = acksEnd(version, LONG_CLIENT_ID, transactionalId);
+                int acksEnd = acksEnd(version, "client-é", transactionalId);
+                List<Integer> accepted = new ArrayList<>();
                 for (int length = 0; length < acksEnd; length++) {
-                    ByteBuf truncated = frame.slice(0, length);
-                    assertThatThrownBy(() -> ProduceRequests.acks(truncated, version))
-                            .as("v%d truncated to %d of %d bytes", version, length, acksEnd)
-                            .isInstanceOf(CorruptFrameException.class);
+                    try {
+                        ProduceRequests.acks(frame.slice(0, length), version);
+                        accepted.add(length);
+                    } catch (CorruptFrameException expected) {
+                        // every truncation must end up here
+                    }
                 }
+                assertThat(accepted).as("v%d truncations of %d bytes read without error", version, acksEnd).isEmpty();
                 assertThat(ProduceRequests.acks(frame.slice(0, acksEnd), version)).isEqualTo((short) 1);
             } finally {
                 frame.release();

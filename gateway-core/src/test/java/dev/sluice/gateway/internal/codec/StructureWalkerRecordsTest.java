@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -134,7 +135,7 @@ class StructureWalkerRecordsTest {
         short version = ApiKeys.FETCH.latestVersion(true);
         FetchResponseData data = ResponseSamples.fetch(version, false, List.of());
         data.responses().get(0).partitions().get(0).setRecords(MemoryRecords.readableRecords(
-                java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3})));
+                ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 1, 2, 3})));
         ByteBuf frame = KafkaWire.responseFrame(ApiKeys.FETCH, version, 1, data);
         try {
             int bodyStart = Headers.responseBodyStart(frame, ApiKeys.FETCH, version);

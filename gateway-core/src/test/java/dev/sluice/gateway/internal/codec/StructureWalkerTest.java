@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -41,12 +43,16 @@ class StructureWalkerTest {
             int end = frame.writerIndex();
             StructureWalker walker = ResponseLayouts.walker(key, version);
             assertThat(walker.skipAll(frame, bodyStart, end)).isEqualTo(end);
+            List<Integer> acceptedTruncations = new ArrayList<>();
             for (int limit = bodyStart; limit < end; limit++) {
-                int truncated = limit;
-                assertThatThrownBy(() -> walker.skipAll(frame, bodyStart, truncated))
-                        .as("%s v%d cut at %d of %d", key, version, limit, end)
-                        .isInstanceOf(CorruptFrameException.class);
+                try {
+                    walker.skipAll(frame, bodyStart, limit);
+                    acceptedTruncations.add(limit);
+                } catch (CorruptFrameException expected) {
+                    // every cut must end up here
+                }
             }
+            assertThat(acceptedTruncations).as("cuts of a %d-byte frame walked without error", end).isEmpty();
         } finally {
             frame.release();
         }

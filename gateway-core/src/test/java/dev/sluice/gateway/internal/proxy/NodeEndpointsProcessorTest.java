@@ -22,6 +22,7 @@ import org.apache.kafka.common.message.ShareFetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.Message;
 import org.apache.kafka.common.protocol.types.RawTaggedField;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -94,7 +95,7 @@ class NodeEndpointsProcessorTest {
         return message;
     }
 
-    private static <T extends org.apache.kafka.common.protocol.Message> T tagged(T endpoint, boolean extra) {
+    private static <T extends Message> T tagged(T endpoint, boolean extra) {
         if (extra) {
             endpoint.unknownTaggedFields().add(ENDPOINT_TAG);
         }

@@ -1,0 +1,129 @@
+package dev.sluice.gateway.testkit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a {@link ForkedKafkaCluster} should look like, validated once, and the {@code
+ * server.properties} of each of its nodes. The only place that knows which Kafka settings the
+ * forked nodes are wired with.
+ *
+ * @param brokerIds broker node ids in the order given, distinct, non-negative, 1 to {@link #MAX_BROKERS}
+ * @param brokerProperties user settings for every node, applied after (and so over) the defaults
+ * @param startTimeout how long {@link ForkedKafkaCluster#start()} waits for every broker
+ */
+record ForkedClusterSpec(List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout) {
+
+    static final int MAX_BROKERS = 16;
+
+    /** The controller's node id unless a broker already has it. */
+    static final int PREFERRED_CONTROLLER_ID = 3000;
+
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
+
+    ForkedClusterSpec {
+        brokerIds = List.copyOf(Objects.requireNonNull(brokerIds, "brokerIds"));
+        brokerProperties = Map.copyOf(Objects.requireNonNull(brokerProperties, "brokerProperties"));
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        checkBrokerIds(brokerIds);
+        for (Map.Entry<String, String> e : brokerProperties.entrySet()) {
+            checkProperty(e.getKey(), e.getValue());
+        }
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
+        }
+    }
+
+    static void checkBrokerIds(List<Integer> ids) {
+        if (ids.isEmpty() || ids.size() > MAX_BROKERS) {
+            throw new IllegalArgumentException(
+                    "brokerIds must name 1 to " + MAX_BROKERS + " brokers, got " + ids);
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int id : ids) {
+            if (id < 0) {
+                throw new IllegalArgumentException("brokerIds must be non-negative, got " + ids);
+            }
+            if (!seen.add(id)) {
+                throw new IllegalArgumentException("brokerIds must be distinct, got " + ids + " (" + id + " twice)");
+            }
+        }
+    }
+
+    static void checkProperty(String key, String value) {
+        if (ClusterSpec.RESERVED_PROPERTIES.contains(key)) {
+            throw new IllegalArgumentException("brokerProperty('" + key + "', '" + value
+                    + "') is managed by ForkedKafkaCluster and cannot be overridden");
+        }
+    }
+
+    /** 3000, or the first id above it that no broker has. */
+    int controllerId() {
+        int id = PREFERRED_CONTROLLER_ID;
+        while (brokerIds.contains(id)) {
+            id++;
+        }
+        return id;
+    }
+
+    /** Defaults sized to the broker count, then the user's properties on top. Same as {@link ClusterSpec}. */
+    Map<String, String> tunedProperties() {
+        int brokers = brokerIds.size();
+        Map<String, String> props = new LinkedHashMap<>();
+        String replication = Integer.toString(brokers);
+        String minIsr = Integer.toString(Math.min(2, brokers));
+        props.put("offsets.topic.replication.factor", replication);
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", minIsr);
+        props.put("share.coordinator.state.topic.replication.factor", replication);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // A killed broker is fenced after the session timeout; Kafka's 9 s would make every kill test slow.
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "3000");
+        props.put("unstable.api.versions.enable", "false");
+        props.put("unstable.feature.versions.enable", "false");
+        // The log cleaner allocates this on the heap at startup: Kafka's 128 MiB per broker buys nothing in tests.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+        props.putAll(brokerProperties);
+        return props;
+    }
+
+    /** The {@code server.properties} of the broker {@code brokerId}. */
+    Map<String, String> brokerConfig(int brokerId, int port, int controllerPort, Path dataDir) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "broker");
+        props.put("node.id", Integer.toString(brokerId));
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        putQuorum(props, controllerPort, dataDir);
+        props.putAll(tunedProperties());
+        return props;
+    }
+
+    /** The {@code server.properties} of the controller. */
+    Map<String, String> controllerConfig(int controllerPort, Path dataDir) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("process.roles", "controller");
+        props.put("node.id", Integer.toString(controllerId()));
+        props.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPort);
+        putQuorum(props, controllerPort, dataDir);
+        props.putAll(tunedProperties());
+        return props;
+    }
+
+    private void putQuorum(Map<String, String> props, int controllerPort, Path dataDir) {
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        // A static quorum of one voter: `kafka-storage format` then needs neither --standalone nor --initial-controllers.
+        props.put("controller.quorum.voters", controllerId() + "@127.0.0.1:" + controllerPort);
+        props.put("log.dirs", dataDir.toString());
+    }
+}
