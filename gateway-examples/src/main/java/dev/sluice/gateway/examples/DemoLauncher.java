@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,23 @@ public final class DemoLauncher {
 
     private DemoLauncher() {}
 
-    /** Runs the demo and exits the JVM with its exit code. */
+    /**
+     * Runs the demo and exits the JVM with its exit code. Everything but the READY line and the help
+     * text goes to stderr: {@code System.out} is pointed there, because Kafka's storage formatter
+     * prints to it while the embedded cluster starts.
+     */
     public static void main(String[] args) {
-        System.exit(launch(args, System.out, System.err));
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        int code;
+        try {
+            code = launch(args, stdout, System.err);
+        } catch (RuntimeException | Error e) {
+            // Exit even so: the embedded brokers' threads would keep the JVM alive.
+            e.printStackTrace();
+            code = EXIT_FAILED;
+        }
+        System.exit(code);
     }
 
     /**
@@ -63,9 +78,13 @@ public final class DemoLauncher {
         }
 
         CompletableFuture<String> stopRequested = new CompletableFuture<>();
+        AtomicBoolean serving = new AtomicBoolean();
         StopSignals.install(List.of("INT", "TERM"), (signal, number) -> {
             if (stopRequested.complete(signal)) {
-                LOG.info("SIG{} received: stopping (send it again to exit at once)", signal);
+                LOG.info(serving.get()
+                        ? "SIG{} received: stopping (send it again to exit at once)"
+                        : "SIG{} received while starting: stopping once the gateway has started or given up"
+                                + " (send it again to exit at once)", signal);
             } else {
                 LOG.warn("SIG{} received again: exiting without finishing the shutdown", signal);
                 Runtime.getRuntime().halt(128 + number);
@@ -81,6 +100,7 @@ public final class DemoLauncher {
             err.flush();
             return EXIT_FAILED;
         }
+        serving.set(true);
         Runtime.getRuntime().addShutdownHook(new Thread(demo::close, NAME + "-shutdown-hook"));
         if (!stopRequested.isDone()) {
             LOG.info("Serving until stopped with Ctrl-C or SIGTERM");

@@ -68,8 +68,8 @@ public record DemoOptions(
                 "How many broker ports follow the bootstrap port, PORT+1..PORT+N, and so how many brokers the"
                         + " gateway can serve (default " + DEFAULT_MAX_BROKERS + ")."),
         ADVERTISED_HOST("--advertised-host", "HOST",
-                "Host the gateway tells clients to connect to; it must reach this machine"
-                        + " (default " + DEFAULT_ADVERTISED_HOST + ")."),
+                "Host name or address the gateway tells clients to connect to; clients must reach this"
+                        + " machine under it (default " + DEFAULT_ADVERTISED_HOST + ")."),
         BIND_ADDRESS("--bind-address", "ADDRESS",
                 "Local address the gateway listens on (default " + DEFAULT_BIND_ADDRESS + ", every interface).");
 

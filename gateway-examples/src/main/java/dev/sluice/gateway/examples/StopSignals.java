@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>Uses {@code sun.misc.Signal} (module {@code jdk.unsupported}, present in every OpenJDK build)
  * through reflection, as Kafka's own {@code LoggingSignalHandler} does, so that compiling does not
  * warn about a proprietary API. Where it is missing or refuses a signal (e.g. under {@code -Xrs}),
- * the JVM's default stays in effect and {@link #install} says so.
+ * the JVM's default stays in effect and {@link #install} says so. A signal the process inherited as
+ * ignored (a script's background job ignores SIGINT) stays ignored, as the JVM itself does.
  *
  * <p>Handlers run on a thread the JVM starts for each signal received.
  */
@@ -44,12 +45,14 @@ final class StopSignals {
         Method handle;
         Method getName;
         Method getNumber;
+        Object ignored;
         try {
             signalType = Class.forName("sun.misc.Signal");
             handlerType = Class.forName("sun.misc.SignalHandler");
             handle = signalType.getMethod("handle", signalType, handlerType);
             getName = signalType.getMethod("getName");
             getNumber = signalType.getMethod("getNumber");
+            ignored = handlerType.getField("SIG_IGN").get(null);
         } catch (ReflectiveOperationException e) {
             LOG.warn("This JVM offers no signal handling ({}); SIGINT and SIGTERM keep their default", e.toString());
             return false;
@@ -77,7 +80,14 @@ final class StopSignals {
         boolean all = true;
         for (String name : names) {
             try {
-                handle.invoke(null, signalType.getConstructor(String.class).newInstance(name), signalHandler);
+                Object previous = handle.invoke(null, signalType.getConstructor(String.class).newInstance(name),
+                        signalHandler);
+                if (previous == ignored) {
+                    // The JVM leaves a signal ignored that was ignored when it started, as POSIX programs do.
+                    LOG.warn("SIG{} is ignored by this process (a script's background job?) and stays ignored;"
+                            + " stop it with another signal", name);
+                    all = false;
+                }
             } catch (InvocationTargetException e) {
                 LOG.warn("Cannot handle SIG{} ({}); it keeps the JVM's default", name, e.getCause().toString());
                 all = false;

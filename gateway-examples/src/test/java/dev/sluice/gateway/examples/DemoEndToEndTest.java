@@ -1,8 +1,10 @@
 package dev.sluice.gateway.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.sluice.gateway.api.GatewayException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +33,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The demo as the launcher runs it, in-process: an embedded broker, the gateway, real clients. */
+/**
+ * The demo as the launcher runs it, in-process: an embedded broker, the gateway, real clients. One
+ * test on purpose: each embedded cluster costs seconds.
+ */
 class DemoEndToEndTest {
 
     private static final Pattern READY = Pattern.compile("READY bootstrap=(\\S+) upstream=(\\S+)");
@@ -39,7 +44,7 @@ class DemoEndToEndTest {
     private static final int RECORDS = 10;
 
     @Test
-    void demoPrintsReadyAndCarriesRecordsFromProducerToConsumerThroughTheGateway() throws Exception {
+    void demoPrintsReadyCarriesRecordsThroughTheGatewayAndFreesItsPortsOnClose() throws Exception {
         int port = freePortBlock(2);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         DemoOptions options = DemoOptions.parse("--port", Integer.toString(port), "--max-brokers", "1",
@@ -64,6 +69,15 @@ class DemoEndToEndTest {
             }
             produce(bootstrap);
             assertThat(consume(bootstrap)).containsExactlyInAnyOrderElementsOf(expectedValues());
+
+            ByteArrayOutputStream secondStdout = new ByteArrayOutputStream();
+            DemoOptions samePort = DemoOptions.parse("--bootstrap", demo.upstream(), "--port", Integer.toString(port),
+                    "--max-brokers", "1", "--bind-address", "127.0.0.1");
+            assertThatThrownBy(() -> Demo.run(samePort, new PrintStream(secondStdout, true, StandardCharsets.UTF_8)))
+                    .as("a second demo on the same port")
+                    .isInstanceOf(GatewayException.class)
+                    .hasMessageContaining("could not listen on 127.0.0.1:" + port);
+            assertThat(secondStdout.size()).as("READY printed by the failed demo").isZero();
         }
 
         assertThat(demo.stopped().toCompletableFuture()).isCompleted();

@@ -17,8 +17,10 @@ import java.util.Set;
  * @param brokerIds broker node ids in the order given, distinct, non-negative, 1 to {@link #MAX_BROKERS}
  * @param brokerProperties user settings for every node, applied after (and so over) the defaults
  * @param startTimeout how long {@link ForkedKafkaCluster#start()} waits for every broker
+ * @param logLevel the nodes' root log level, one of {@link #LOG_LEVELS}
  */
-record ForkedClusterSpec(List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout) {
+record ForkedClusterSpec(
+        List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout, String logLevel) {
 
     static final int MAX_BROKERS = 16;
 
@@ -26,6 +28,8 @@ record ForkedClusterSpec(List<Integer> brokerIds, Map<String, String> brokerProp
     static final int PREFERRED_CONTROLLER_ID = 3000;
 
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
+
+    static final List<String> LOG_LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
     ForkedClusterSpec {
         brokerIds = List.copyOf(Objects.requireNonNull(brokerIds, "brokerIds"));
@@ -37,6 +41,13 @@ record ForkedClusterSpec(List<Integer> brokerIds, Map<String, String> brokerProp
         }
         if (startTimeout.isNegative() || startTimeout.isZero()) {
             throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
+        }
+        checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
+    }
+
+    static void checkLogLevel(String level) {
+        if (!LOG_LEVELS.contains(level)) {
+            throw new IllegalArgumentException("logLevel must be one of " + LOG_LEVELS + ", was '" + level + "'");
         }
     }
 

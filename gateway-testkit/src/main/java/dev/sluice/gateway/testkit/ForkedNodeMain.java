@@ -1,8 +1,12 @@
 package dev.sluice.gateway.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The main class of a node of a {@link ForkedKafkaCluster}, run in the child JVM. It does what a
@@ -14,12 +18,16 @@ import java.util.Arrays;
  *                                                          kafka-server-start.sh server.properties
  * </pre>
  *
- * <p>and one thing they do not: it halts the node when its standard input ends. The parent JVM
- * holds the other end of that pipe, so when the parent dies, even by {@code SIGKILL} where no
- * shutdown hook runs, the operating system closes the pipe and the node follows it instead of
- * living on as an orphan that holds a port and memory.
+ * <p>and one thing they do not: soon after the parent JVM is gone, even when the parent died of
+ * {@code SIGKILL} and ran no shutdown hook, the node deletes its own directory (the one holding
+ * {@code server.properties}, if it lies in a {@code sluice-forked-kafka-*} directory) and halts, so
+ * that nothing lives on holding a port, memory or disk. It watches the parent's process handle
+ * rather than the end of a standard input pipe: {@code Process.destroy()} closes that pipe too, and
+ * a graceful {@code SIGTERM} must not turn into a halt.
  */
 final class ForkedNodeMain {
+
+    private static final long PARENT_POLL_MILLIS = 500;
 
     private ForkedNodeMain() {}
 
@@ -30,8 +38,8 @@ final class ForkedNodeMain {
                     + Arrays.toString(args));
             System.exit(2);
         }
-        watchParent();
         String serverProperties = args[0];
+        watchParent(Path.of(serverProperties).toAbsolutePath().getParent());
         if (format) {
             int status = kafka.tools.StorageTool.execute(
                     new String[] {"format", "-t", args[2], "-c", serverProperties}, System.out);
@@ -43,21 +51,39 @@ final class ForkedNodeMain {
         kafka.Kafka.main(new String[] {serverProperties});
     }
 
-    private static void watchParent() {
+    private static void watchParent(Path nodeDir) {
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        if (parent == null) {
+            return; // already orphaned, or the platform cannot tell: nothing to watch
+        }
         Thread watcher = new Thread(() -> {
-            InputStream in = System.in;
-            byte[] discard = new byte[64];
             try {
-                while (in.read(discard) >= 0) {
-                    // the parent never writes; anything it might is ignored
+                while (parent.isAlive()) { // compares start times too, so a reused pid does not fool it
+                    Thread.sleep(PARENT_POLL_MILLIS);
                 }
-            } catch (IOException e) {
-                // the pipe broke: treat it like its end
+            } catch (InterruptedException e) {
+                return;
             }
-            System.err.println("ForkedNodeMain: the parent JVM is gone (standard input closed); halting");
+            System.err.println("ForkedNodeMain: parent JVM " + parent.pid() + " is gone; deleting " + nodeDir
+                    + " and halting");
+            deleteOwnDirectory(nodeDir);
             Runtime.getRuntime().halt(137);
         }, "sluice-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /** Best effort: Kafka may still be writing. The last node to go also removes the cluster's directory. */
+    private static void deleteOwnDirectory(Path nodeDir) {
+        Path root = nodeDir.getParent();
+        if (root == null || !root.getFileName().toString().startsWith(ForkedNode.ROOT_PREFIX)) {
+            return; // not laid out by ForkedKafkaCluster: delete nothing
+        }
+        try (Stream<Path> files = Files.walk(nodeDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // leave the rest
+        }
+        root.toFile().delete(); // fails while another node's directory is still in it
     }
 }

@@ -42,9 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@link #locate}: find the top-level tagged field 0 with the {@link StructureWalker}, as
- *       {@link NodeEndpointsProcessor} does: a loop over partitions that skips record bytes by their
+ *       {@link BrokerArrayProcessor} does: a loop over partitions that skips record bytes by their
  *       length, so its cost follows the partition count, not the record bytes;
- *   <li>{@link #processor}: the whole {@link NodeEndpointsProcessor}: the walk, and when endpoints
+ *   <li>{@link #processor}: the whole {@link BrokerArrayProcessor}: the walk, and when endpoints
  *       are present, decoding them, telling the registry, rewriting, and a composite frame around
  *       the new endpoints (the records are not copied);
  *   <li>{@link #fullDecode}: the baseline a proxy that decodes whole responses would pay.
@@ -75,13 +75,13 @@ public class FetchNodeEndpointsBenchmark {
 
     private final short version = ApiKeys.FETCH.latestVersion();
     private ByteBuf frame;
-    private NodeEndpointsProcessor processor;
+    private BrokerArrayProcessor processor;
 
     @Setup(Level.Trial)
     public void setUp() {
         List<BrokerNode> brokers = BenchmarkFixtures.brokers(3);
         frame = BenchmarkFixtures.responseFrame(ApiKeys.FETCH, version, response(brokers));
-        processor = new NodeEndpointsProcessor(BenchmarkFixtures.registry(brokers));
+        processor = BrokerArrayProcessor.nodeEndpoints(BenchmarkFixtures.registry(brokers));
         boolean found = locate() >= 0;
         ByteBuf out = (ByteBuf) processor.process(null, frame.retain(), ApiKeys.FETCH, version);
         boolean rewritten = out != frame;
@@ -138,7 +138,7 @@ public class FetchNodeEndpointsBenchmark {
         return data;
     }
 
-    /** Where the node endpoints value starts in the frame, or -1: the walk of {@code NodeEndpointsProcessor}. */
+    /** Where the node endpoints value starts in the frame, or -1: the walk of {@code BrokerArrayProcessor}. */
     @Benchmark
     public int locate() {
         int limit = frame.writerIndex();

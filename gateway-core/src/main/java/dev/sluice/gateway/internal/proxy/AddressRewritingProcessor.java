@@ -12,7 +12,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
 /**
- * Metadata, FindCoordinator and DescribeCluster answers: decoded with kafka-clients' classes, the
+ * FindCoordinator and DescribeCluster answers (small by nature): decoded with kafka-clients' classes, the
  * brokers they name registered (opening listeners for new ones before the client can learn their
  * address), every broker address replaced with the gateway's, re-encoded only if something
  * changed.

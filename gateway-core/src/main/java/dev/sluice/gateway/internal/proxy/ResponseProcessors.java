@@ -20,7 +20,7 @@ final class ResponseProcessors {
     static final short FETCH_NODE_ENDPOINTS_VERSION = 16;
 
     private final @Nullable ResponseProcessor[] table;
-    private final NodeEndpointsProcessor endpoints;
+    private final BrokerArrayProcessor endpoints;
 
     ResponseProcessors(BrokerRegistry registry, ApiVersionsFilter apiVersions) {
         int maxId = 0;
@@ -31,11 +31,11 @@ final class ResponseProcessors {
         table[ApiKeys.API_VERSIONS.id] = (session, frame, key, version) ->
                 apiVersions.filter(frame.alloc(), frame, version);
         table[ApiKeys.SASL_AUTHENTICATE.id] = ResponseProcessors::watchSaslAuthenticate;
+        table[ApiKeys.METADATA.id] = BrokerArrayProcessor.metadataBrokers(registry);
         AddressRewritingProcessor decoded = new AddressRewritingProcessor(registry);
-        table[ApiKeys.METADATA.id] = decoded;
         table[ApiKeys.FIND_COORDINATOR.id] = decoded;
         table[ApiKeys.DESCRIBE_CLUSTER.id] = decoded;
-        endpoints = new NodeEndpointsProcessor(registry);
+        endpoints = BrokerArrayProcessor.nodeEndpoints(registry);
         table[ApiKeys.PRODUCE.id] = (session, frame, key, version) ->
                 version < PRODUCE_NODE_ENDPOINTS_VERSION ? frame : endpoints.process(session, frame, key, version);
         table[ApiKeys.FETCH.id] = (session, frame, key, version) ->

@@ -106,7 +106,7 @@ final class SchemaSamples {
         } else if (type == Type.FLOAT64) {
             return random.nextDouble();
         } else if (type == Type.UUID) {
-            return Uuid.randomUuid();
+            return new Uuid(random.nextLong(), random.nextLong());
         } else if (type == Type.VARINT) {
             return random.nextInt();
         } else if (type == Type.VARLONG) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class NodeEndpointsProcessorTest {
+class NodeEndpointsRewriteTest {
 
     /** An endpoint as a broker names it; {@code extraTag} adds an unknown tagged field to it. */
     record Endpoint(int id, String host, int port, String rack, boolean extraTag) {
@@ -50,7 +50,7 @@ class NodeEndpointsProcessorTest {
     private static final int CORRELATION_ID = 0x5eed;
 
     private final BrokerRegistry registry = StubRouting.registry();
-    private final NodeEndpointsProcessor processor = new NodeEndpointsProcessor(registry);
+    private final BrokerArrayProcessor processor = BrokerArrayProcessor.nodeEndpoints(registry);
 
     static Stream<Arguments> versionsWithNodeEndpoints() {
         return Stream.of(

@@ -1,0 +1,663 @@
+package dev.sluice.gateway.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Real Apache Kafka brokers (KRaft), each in a child JVM of its own, with node ids of your choosing
+ * and the power to kill a broker abruptly and start it again. Use {@link KafkaCluster} (brokers
+ * inside the test JVM) unless a test needs what only separate processes give:
+ *
+ * <ul>
+ *   <li><b>Chosen node ids</b>, such as sparse ids {@code 100, 200, 300} (Kafka's in-JVM test kit
+ *       always numbers brokers {@code 0..n-1}).
+ *   <li><b>Abrupt death</b>: {@link #killBroker} is {@code SIGKILL}. The broker closes no socket
+ *       cleanly, hands over no leadership, tells the controller nothing; the controller fences it
+ *       only when its session times out. {@link #stopBroker} is the graceful {@code SIGTERM}.
+ * </ul>
+ *
+ * <h2>Layout</h2>
+ *
+ * <pre>
+ *   test JVM ──child──┬── controller 3000   CONTROLLER://127.0.0.1:p0   (never killed by the API)
+ *                     ├── broker 100        PLAINTEXT, advertised localhost:p1
+ *                     ├── broker 200        PLAINTEXT, advertised localhost:p2
+ *                     └── broker 300        PLAINTEXT, advertised localhost:p3
+ * </pre>
+ *
+ * <p>There is always one separate controller, also for a single broker, so that killing a broker
+ * never kills the quorum (and because three <em>combined</em> nodes were seen to hang on close).
+ * Its node id is 3000, or the next free id above it if a broker has 3000: see {@link
+ * #controllerId()}.
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li><b>Storage and start.</b> {@link #start()} formats each node's directory with a new
+ *       cluster id (what {@code kafka-storage format -t <id> -c server.properties} does, so the
+ *       latest <em>production</em> metadata version), starts all nodes in parallel and returns once
+ *       every broker lists every broker as registered and unfenced. Each condition is checked by
+ *       asking <em>each</em> running broker for its own metadata, not just any one of them.
+ *   <li><b>Defaults</b> as for {@link KafkaCluster}: replication factors of the internal topics are
+ *       the broker count, {@code transaction.state.log.min.isr} and the share-state min ISR are
+ *       {@code min(2, n)}, {@code group.initial.rebalance.delay.ms=0}, {@code
+ *       unstable.api.versions.enable=false}; heartbeats every 500 ms with a 3 s session, so a killed
+ *       broker is fenced about 3 s after its death. {@code log.cleaner.dedupe.buffer.size} is
+ *       4 MiB instead of 128 MiB of heap per broker. {@link Builder#brokerProperty} overrides any of
+ *       them, for the controller too.
+ *   <li><b>Listeners.</b> PLAINTEXT only, bound to {@code 127.0.0.1} on ports free at {@link
+ *       #start()}, advertised as {@code localhost:PORT}. A broker keeps its port across restarts.
+ *   <li><b>Processes.</b> The same {@code java} binary and {@code java.class.path} as the test JVM,
+ *       {@code -Xmx512m}, serial GC, C1 only; broker logging at WARN, written with the JVM's stdout
+ *       and stderr to {@code output.log} in the node's directory. Failure messages quote its last
+ *       lines.
+ *   <li><b>No orphans.</b> {@link #close()} kills every process and deletes every directory. A JVM
+ *       shutdown hook does the same if the test forgets; if the test JVM itself is killed, each
+ *       node notices within a second or so that its parent is gone, deletes its directory and halts.
+ *   <li><b>Lifecycle.</b> {@link #start()} once, {@link #close()} once (further calls do nothing).
+ *       A closed cluster cannot be started again; build a new one.
+ * </ul>
+ *
+ * <h2>Threading and ownership</h2>
+ *
+ * <p>All methods are thread-safe; lifecycle and broker control are serialised, and block for as
+ * long as they wait. The cluster owns its processes and its temporary directory. An {@link Admin}
+ * from {@link #admin()} belongs to the caller, who closes it.
+ *
+ * <h2>Example</h2>
+ *
+ * <pre>{@code
+ * try (ForkedKafkaCluster kafka = ForkedKafkaCluster.builder().brokerIds(100, 200, 300).build().start()) {
+ *     kafka.createTopic("orders", 6, 3);
+ *     kafka.killBroker(200);          // SIGKILL; returns once the process is gone
+ *     kafka.awaitBrokerFenced(200);   // ~3 s later no broker lists it any more
+ *     kafka.startBroker(200);         // same id, port and data; returns once every broker lists it
+ * }
+ * }</pre>
+ *
+ * <h2>Pitfalls</h2>
+ *
+ * <ul>
+ *   <li>Each node is a JVM of about 150 to 300 MB resident and starts in about 2.5 s on an idle
+ *       machine; four of them on two busy cores take much longer, hence {@link
+ *       Builder#startTimeout} (two minutes by default).
+ *   <li>The broker's version is the version of {@code kafka_2.13} on the test class path. The class
+ *       path must be a class path: a test run on the module path does not pass Kafka's classes on.
+ *   <li>After {@link #killBroker}, clients and every broker still believe the dead broker is alive
+ *       until the controller fences it; that window is the point of killing. Call {@link
+ *       #awaitBrokerFenced} to wait it out.
+ *   <li>The controller cannot be stopped or killed through this API.
+ *   <li>Find stray nodes with {@code pgrep -f sluice.testkit.node}.
+ * </ul>
+ */
+public final class ForkedKafkaCluster implements AutoCloseable {
+
+    /** How long {@link #createTopic}, {@link #stopBroker}, {@link #killBroker} and {@link #awaitBrokerFenced} wait. */
+    public static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+    private static final long POLL_INTERVAL_MILLIS = 50;
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final ForkedClusterSpec spec;
+    private final Map<Integer, ForkedNode> brokers = new TreeMap<>();
+    private final Set<Integer> stoppedBrokers = new HashSet<>();
+    private final Thread shutdownHook = new Thread(this::killEverythingNow, "sluice-forked-kafka-shutdown");
+    private State state = State.NEW;
+    private @Nullable ForkedJvm jvm;
+    private @Nullable ForkedNode controller;
+    // Read by the shutdown hook without the lock.
+    private volatile List<ForkedNode> nodes = List.of();
+    private volatile @Nullable Path root;
+
+    ForkedKafkaCluster(ForkedClusterSpec spec) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+    }
+
+    /** Returns a builder for one broker with node id 0 unless told otherwise. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Formats and starts every node in parallel, then waits until every broker lists every broker.
+     *
+     * @return this cluster, for chaining
+     * @throws IllegalStateException if the cluster was already started or closed
+     * @throws KafkaClusterException if a node exited or the brokers did not agree within {@link
+     *     Builder#startTimeout}; the message quotes the nodes' last output lines, and the cluster is
+     *     closed
+     */
+    public synchronized ForkedKafkaCluster start() {
+        if (state != State.NEW) {
+            throw new IllegalStateException("start() called on a cluster that is " + state
+                    + "; a ForkedKafkaCluster starts once, build a new one instead");
+        }
+        state = State.RUNNING;
+        try {
+            Path dir = Files.createTempDirectory(ForkedNode.ROOT_PREFIX);
+            root = dir;
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            ForkedJvm launcher = ForkedJvm.ofThisJvm(spec.logLevel());
+            jvm = launcher;
+            int[] ports = freeLoopbackPorts(spec.brokerIds().size() + 1);
+            int controllerId = spec.controllerId();
+            ForkedNode quorum = ForkedNode.create("controller", controllerId, ports[0], dir, launcher,
+                    spec.controllerConfig(ports[0], ForkedNode.dataDir(dir, "controller", controllerId)));
+            controller = quorum;
+            List<ForkedNode> all = new ArrayList<>(List.of(quorum));
+            for (int i = 0; i < spec.brokerIds().size(); i++) {
+                int id = spec.brokerIds().get(i);
+                ForkedNode broker = ForkedNode.create("broker", id, ports[i + 1], dir, launcher,
+                        spec.brokerConfig(id, ports[i + 1], ports[0], ForkedNode.dataDir(dir, "broker", id)));
+                brokers.put(id, broker);
+                all.add(broker);
+            }
+            nodes = List.copyOf(all);
+            String clusterId = Uuid.randomUuid().toString();
+            for (ForkedNode node : all) {
+                node.launch(launcher, clusterId);
+            }
+            Set<Integer> ids = brokers.keySet();
+            awaitBrokers("every broker to list brokers " + ids, spec.startTimeout(), List.of(),
+                    view -> view.brokerIds().containsAll(ids));
+            return this;
+        } catch (IOException | RuntimeException e) {
+            KafkaClusterException failure = e instanceof KafkaClusterException k ? k
+                    : new KafkaClusterException("Could not start " + describe(), e);
+            try {
+                close();
+            } catch (RuntimeException closeFailure) {
+                failure.addSuppressed(closeFailure);
+            }
+            throw failure;
+        }
+    }
+
+    /** Returns {@code localhost:port,...} of every broker, stopped or not, in ascending id order. */
+    public synchronized String bootstrapServers() {
+        requireRunning("bootstrapServers()");
+        return brokers.keySet().stream().map(this::address).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Returns {@code localhost:port} of one broker, as it advertises itself; the port stays the same
+     * across restarts.
+     *
+     * @throws IllegalArgumentException if no broker has this id
+     */
+    public synchronized String brokerAddress(int brokerId) {
+        return address(broker(brokerId, "brokerAddress").nodeId());
+    }
+
+    /** Returns the node ids of all brokers, stopped or not, ascending. The controller is not listed. */
+    public synchronized List<Integer> brokerIds() {
+        return List.copyOf(new TreeSet<>(spec.brokerIds()));
+    }
+
+    /** Returns the node ids of the brokers whose process is alive, ascending. */
+    public synchronized List<Integer> runningBrokerIds() {
+        requireRunning("runningBrokerIds()");
+        return brokers.values().stream().filter(ForkedNode::isRunning).map(ForkedNode::nodeId).toList();
+    }
+
+    /** Returns the controller's node id: 3000, or the next id above it that no broker has. */
+    public int controllerId() {
+        return spec.controllerId();
+    }
+
+    /**
+     * Returns client settings that reach this cluster: {@code bootstrap.servers}. The map is new and
+     * mutable, for the caller to extend with producer, consumer or admin settings.
+     */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    /** Returns a new {@link Admin} for this cluster, built from {@link #clientProperties()}; the caller closes it. */
+    public Admin admin() {
+        return Admin.create(clientProperties());
+    }
+
+    /**
+     * Creates a topic and returns once every running broker knows all its partitions and their
+     * leaders, so the next produce or fetch to any broker finds it.
+     *
+     * @param name the topic name
+     * @param partitions number of partitions, at least 1
+     * @param replicationFactor replicas per partition, at least 1 and at most the running brokers
+     * @throws IllegalArgumentException if {@code partitions} or {@code replicationFactor} is below 1
+     * @throws KafkaClusterException if Kafka refused the topic (it exists, too few brokers, ...) or
+     *     the brokers did not agree within {@link #AWAIT_TIMEOUT}
+     */
+    public void createTopic(String name, int partitions, int replicationFactor) {
+        Objects.requireNonNull(name, "name");
+        if (partitions < 1 || replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("createTopic('" + name + "', " + partitions + ", "
+                    + replicationFactor + "): partitions and replicationFactor must be at least 1");
+        }
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) replicationFactor)))
+                    .all()
+                    .get(AWAIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaClusterException("Kafka refused createTopic('" + name + "', " + partitions
+                    + ", " + replicationFactor + ")", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaClusterException("Interrupted creating topic '" + name + "'", e);
+        } catch (TimeoutException e) {
+            throw new KafkaClusterException("Timed out creating topic '" + name + "'", e);
+        }
+        synchronized (this) {
+            awaitBrokers("every running broker to see topic '" + name + "' with " + partitions + " led partitions",
+                    AWAIT_TIMEOUT, List.of(name), view -> view.hasLedPartitions(name, partitions));
+        }
+    }
+
+    /**
+     * Kills one broker with {@code SIGKILL} and returns once its process has exited. Nothing else
+     * waits: the controller fences the broker when its session expires ({@code
+     * broker.session.timeout.ms}, 3 s by default), and until then the other brokers still list it.
+     * See {@link #awaitBrokerFenced}.
+     *
+     * @param brokerId one of {@link #brokerIds()}
+     * @throws IllegalArgumentException if no broker has this id
+     * @throws IllegalStateException if the broker is not running
+     */
+    public synchronized void killBroker(int brokerId) {
+        ForkedNode broker = runningBroker(brokerId, "killBroker");
+        stoppedBrokers.add(brokerId);
+        broker.kill(AWAIT_TIMEOUT);
+    }
+
+    /**
+     * Stops one broker gracefully with {@code SIGTERM}: a controlled shutdown that moves partition
+     * leadership to other in-sync replicas first. Returns once the process has exited and no
+     * running broker lists it.
+     *
+     * @param brokerId one of {@link #brokerIds()}
+     * @throws IllegalArgumentException if no broker has this id
+     * @throws IllegalStateException if the broker is not running
+     * @throws KafkaClusterException if it did not exit within {@link #AWAIT_TIMEOUT} (it is then
+     *     killed) or the others kept listing it
+     */
+    public synchronized void stopBroker(int brokerId) {
+        ForkedNode broker = runningBroker(brokerId, "stopBroker");
+        stoppedBrokers.add(brokerId);
+        broker.stop(AWAIT_TIMEOUT);
+        awaitBrokers("the running brokers to stop listing broker " + brokerId, AWAIT_TIMEOUT, List.of(),
+                view -> !view.brokerIds().contains(brokerId));
+    }
+
+    /**
+     * Starts a broker stopped or killed before, with the same node id, port and data directory.
+     * Returns once every running broker, the restarted one included, lists it. After a kill this
+     * includes waiting for the old session to expire, since the controller refuses a second
+     * registration of a live broker.
+     *
+     * @param brokerId a broker stopped with {@link #stopBroker} or {@link #killBroker}
+     * @throws IllegalArgumentException if no broker has this id
+     * @throws IllegalStateException if the broker is running
+     * @throws KafkaClusterException if the broker exited or was not listed within {@link
+     *     Builder#startTimeout}; the message quotes its last output lines
+     */
+    public synchronized void startBroker(int brokerId) {
+        ForkedNode broker = broker(brokerId, "startBroker");
+        if (broker.isRunning()) {
+            throw new IllegalStateException("Broker " + brokerId + " is running; killBroker(" + brokerId
+                    + ") or stopBroker(" + brokerId + ") first");
+        }
+        try {
+            broker.launch(Objects.requireNonNull(jvm), null);
+        } catch (IOException e) {
+            throw new KafkaClusterException("Could not launch a JVM for broker " + brokerId, e);
+        }
+        stoppedBrokers.remove(brokerId);
+        awaitBrokers("every running broker to list broker " + brokerId, spec.startTimeout(), List.of(),
+                view -> view.brokerIds().contains(brokerId));
+    }
+
+    /**
+     * Returns once no running broker lists {@code brokerId} any more: after {@link #killBroker},
+     * once the controller has fenced it and every broker has heard.
+     *
+     * @throws IllegalArgumentException if no broker has this id
+     * @throws IllegalStateException if the broker is running (a running broker stays unfenced)
+     * @throws KafkaClusterException if a broker still lists it after {@link #AWAIT_TIMEOUT}
+     */
+    public synchronized void awaitBrokerFenced(int brokerId) {
+        ForkedNode broker = broker(brokerId, "awaitBrokerFenced");
+        if (broker.isRunning()) {
+            throw new IllegalStateException("Broker " + brokerId + " is running and so will not be fenced; "
+                    + "killBroker(" + brokerId + ") first");
+        }
+        awaitBrokers("the running brokers to stop listing broker " + brokerId, AWAIT_TIMEOUT, List.of(),
+                view -> !view.brokerIds().contains(brokerId));
+    }
+
+    /**
+     * Kills every node, waits for them to exit and deletes the cluster's directory. Calling it again
+     * does nothing.
+     *
+     * @throws KafkaClusterException if a process outlived {@code SIGKILL} or a file could not be
+     *     deleted; everything else was still cleaned up
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean started = state == State.RUNNING;
+        state = State.CLOSED;
+        if (!started) {
+            return;
+        }
+        List<String> problems = killEverything(EXIT_TIMEOUT);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it does the same again, harmlessly
+        }
+        if (!problems.isEmpty()) {
+            throw new KafkaClusterException("Could not close " + describe() + " cleanly: " + String.join("; ", problems));
+        }
+    }
+
+    @Override
+    public synchronized String toString() {
+        return describe() + " (" + state + ")";
+    }
+
+    private String describe() {
+        return "ForkedKafkaCluster[brokerIds=" + spec.brokerIds() + ", controllerId=" + spec.controllerId() + "]";
+    }
+
+    private String address(int brokerId) {
+        return "localhost:" + Objects.requireNonNull(brokers.get(brokerId)).port();
+    }
+
+    private void requireRunning(String operation) {
+        if (state != State.RUNNING) {
+            throw new IllegalStateException(operation + " needs a running cluster, but it is " + state);
+        }
+    }
+
+    private ForkedNode broker(int brokerId, String operation) {
+        requireRunning(operation + "(" + brokerId + ")");
+        ForkedNode broker = brokers.get(brokerId);
+        if (broker == null) {
+            throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are " + brokerIds());
+        }
+        return broker;
+    }
+
+    private ForkedNode runningBroker(int brokerId, String operation) {
+        ForkedNode broker = broker(brokerId, operation);
+        if (!broker.isRunning()) {
+            throw new IllegalStateException("Broker " + brokerId + " is not running; startBroker(" + brokerId + ") first");
+        }
+        return broker;
+    }
+
+    /**
+     * Polls each running broker's own metadata until {@code condition} holds for all of them. Fails
+     * at once if a node that should be running has exited, quoting its output.
+     */
+    private void awaitBrokers(String what, Duration timeout, List<String> topics, Predicate<BrokerProbe.View> condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            failIfANodeDied(what);
+            Map<Integer, String> pending = new TreeMap<>();
+            for (ForkedNode broker : brokers.values()) {
+                if (stoppedBrokers.contains(broker.nodeId())) {
+                    continue;
+                }
+                try {
+                    BrokerProbe.View view = BrokerProbe.query(broker.address(), topics, PROBE_TIMEOUT);
+                    if (!condition.test(view)) {
+                        pending.put(broker.nodeId(), "lists brokers " + view.brokerIds());
+                    }
+                } catch (IOException e) {
+                    pending.put(broker.nodeId(), "does not answer yet: " + e.getMessage());
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                StringBuilder message = new StringBuilder("Timed out after " + timeout.toMillis() + " ms waiting for "
+                        + what + " in " + describe() + "; still waiting for:");
+                pending.forEach((id, why) -> message.append("\n  broker ").append(id).append(' ').append(why));
+                pending.keySet().forEach(id -> message.append(brokers.get(id).outputTail()));
+                message.append(Objects.requireNonNull(controller).outputTail());
+                throw new KafkaClusterException(message.toString());
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL_MILLIS); // poll interval; the deadline bounds the wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaClusterException("Interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    private void failIfANodeDied(String what) {
+        for (ForkedNode node : nodes) {
+            boolean expectedUp = node == controller || !stoppedBrokers.contains(node.nodeId());
+            if (expectedUp && node.hasExited()) {
+                throw new KafkaClusterException(node.name() + " " + node.exitDescription() + " while waiting for "
+                        + what + " in " + describe() + node.outputTail());
+            }
+        }
+    }
+
+    /** SIGKILL to every node at once, then waits for each; deletes the directory. Returns what went wrong. */
+    private List<String> killEverything(Duration exitTimeout) {
+        List<String> problems = new ArrayList<>();
+        List<ForkedNode> all = nodes;
+        all.forEach(ForkedNode::killNow);
+        for (ForkedNode node : all) {
+            if (!node.awaitExit(exitTimeout)) {
+                problems.add(node.name() + " survived SIGKILL for " + exitTimeout.toMillis() + " ms");
+            }
+        }
+        Path dir = root;
+        if (dir != null) {
+            try {
+                deleteRecursively(dir);
+            } catch (IOException | UncheckedIOException e) {
+                problems.add("could not delete " + dir + ": " + e);
+            }
+        }
+        return problems;
+    }
+
+    /** The shutdown hook: a test that never closed the cluster must not leave JVMs or files behind. */
+    private void killEverythingNow() {
+        killEverything(Duration.ofSeconds(5));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /**
+     * Ports that were free on the loopback interface a moment ago. All sockets are open at once, so
+     * the ports differ; another process could still take one before the node binds it, which a
+     * node reports as a bind failure in its output.
+     */
+    private static int[] freeLoopbackPorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Describes a {@link ForkedKafkaCluster} to build. Each setting may be given once; a second
+     * call, an out-of-range value or a reserved property fails at once with a message quoting the
+     * values.
+     *
+     * <pre>{@code
+     * ForkedKafkaCluster kafka = ForkedKafkaCluster.builder()
+     *         .brokerIds(100, 200, 300)
+     *         .brokerProperty("log.segment.bytes", "1048576")
+     *         .build();
+     * }</pre>
+     *
+     * <p>Not thread-safe; {@link #build()} may be called more than once, each time for a new,
+     * independent cluster.
+     */
+    public static final class Builder {
+        private List<Integer> brokerIds = List.of(0);
+        private boolean brokerIdsSet;
+        private Duration startTimeout = ForkedClusterSpec.DEFAULT_START_TIMEOUT;
+        private boolean startTimeoutSet;
+        private String logLevel = "WARN";
+        private boolean logLevelSet;
+        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /**
+         * The brokers' node ids: 1 to 16 distinct, non-negative ids, in any order; default {@code 0}.
+         * The controller takes 3000, or the next id above it that no broker has.
+         */
+        public Builder brokerIds(int... ids) {
+            Objects.requireNonNull(ids, "ids");
+            List<Integer> list = new ArrayList<>();
+            for (int id : ids) {
+                list.add(id);
+            }
+            if (brokerIdsSet) {
+                throw new IllegalStateException("brokerIds was already set to " + brokerIds + ", cannot set " + list);
+            }
+            ForkedClusterSpec.checkBrokerIds(list);
+            brokerIds = List.copyOf(list);
+            brokerIdsSet = true;
+            return this;
+        }
+
+        /**
+         * Sets a configuration property of every node (brokers and controller), overriding this
+         * class's defaults. Roles, node ids, listeners, quorum and directories belong to the
+         * fixture and are refused.
+         */
+        public Builder brokerProperty(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            ForkedClusterSpec.checkProperty(key, value);
+            String previous = brokerProperties.putIfAbsent(key, value);
+            if (previous != null) {
+                throw new IllegalStateException("brokerProperty('" + key + "') was already set to '"
+                        + previous + "', cannot set '" + value + "'");
+            }
+            return this;
+        }
+
+        /**
+         * How long {@link ForkedKafkaCluster#start()} and {@link ForkedKafkaCluster#startBroker}
+         * wait for JVMs to come up; default two minutes. A start usually takes seconds, but JVMs
+         * starting side by side on two busy cores can take far longer.
+         */
+        public Builder startTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (startTimeoutSet) {
+                throw new IllegalStateException(
+                        "startTimeout was already set to " + startTimeout + ", cannot set " + timeout);
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive, was " + timeout);
+            }
+            startTimeout = timeout;
+            startTimeoutSet = true;
+            return this;
+        }
+
+        /**
+         * The nodes' root log level: {@code ERROR}, {@code WARN} (the default), {@code INFO},
+         * {@code DEBUG} or {@code TRACE}, for SLF4J's simple binding, log4j2 or logback, whichever the
+         * class path brings. At INFO a broker writes about 1 MB per test; use it to debug one.
+         */
+        public Builder logLevel(String level) {
+            Objects.requireNonNull(level, "level");
+            if (logLevelSet) {
+                throw new IllegalStateException("logLevel was already set to " + logLevel + ", cannot set " + level);
+            }
+            ForkedClusterSpec.checkLogLevel(level);
+            logLevel = level;
+            logLevelSet = true;
+            return this;
+        }
+
+        /** Returns a new, not yet started cluster. */
+        public ForkedKafkaCluster build() {
+            return new ForkedKafkaCluster(spec());
+        }
+
+        ForkedClusterSpec spec() {
+            return new ForkedClusterSpec(brokerIds, brokerProperties, startTimeout, logLevel);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sluice.gateway.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Builder rules and generated configuration, with no process started. */
+class ForkedKafkaClusterBuilderTest {
+
+    @Test
+    void defaultsAreOneBrokerWithIdZeroAndController3000() {
+        ForkedClusterSpec spec = ForkedKafkaCluster.builder().spec();
+
+        assertThat(spec.brokerIds()).containsExactly(0);
+        assertThat(spec.controllerId()).isEqualTo(3000);
+        assertThat(spec.startTimeout()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void controllerIdMovesAsideForABrokerWith3000() {
+        assertThat(ForkedKafkaCluster.builder().brokerIds(3000, 3001, 7).spec().controllerId()).isEqualTo(3002);
+    }
+
+    @Test
+    void brokerConfigWiresNodeIdListenerAndQuorum() {
+        ForkedClusterSpec spec = ForkedKafkaCluster.builder().brokerIds(100, 200, 300).spec();
+
+        assertThat(spec.brokerConfig(200, 41000, 41999, Path.of("/d")))
+                .containsEntry("process.roles", "broker")
+                .containsEntry("node.id", "200")
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:41000")
+                .containsEntry("advertised.listeners", "PLAINTEXT://localhost:41000")
+                .containsEntry("controller.quorum.voters", "3000@127.0.0.1:41999")
+                .containsEntry("log.dirs", Path.of("/d").toString())
+                .containsEntry("offsets.topic.replication.factor", "3")
+                .containsEntry("transaction.state.log.replication.factor", "3")
+                .containsEntry("transaction.state.log.min.isr", "2")
+                .containsEntry("share.coordinator.state.topic.replication.factor", "3")
+                .containsEntry("share.coordinator.state.topic.min.isr", "2")
+                .containsEntry("group.initial.rebalance.delay.ms", "0")
+                .containsEntry("unstable.api.versions.enable", "false")
+                .containsEntry("broker.heartbeat.interval.ms", "500")
+                .containsEntry("broker.session.timeout.ms", "3000");
+        assertThat(spec.controllerConfig(41999, Path.of("/c")))
+                .containsEntry("process.roles", "controller")
+                .containsEntry("node.id", "3000")
+                .containsEntry("listeners", "CONTROLLER://127.0.0.1:41999")
+                .doesNotContainKey("advertised.listeners");
+    }
+
+    @Test
+    void brokerPropertyOverridesADefault() {
+        assertThat(ForkedKafkaCluster.builder().brokerIds(1, 2, 3).brokerProperty("offsets.topic.replication.factor", "1")
+                        .spec().brokerConfig(1, 1, 2, Path.of("/d")))
+                .containsEntry("offsets.topic.replication.factor", "1");
+    }
+
+    @Test
+    void brokerIdsAreValidatedWithTheValues() {
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerIds())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("brokerIds must name 1 to 16 brokers, got []");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerIds(100, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("brokerIds must be non-negative, got [100, -1]");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerIds(100, 200, 100))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("brokerIds must be distinct, got [100, 200, 100] (100 twice)");
+    }
+
+    @Test
+    void repeatedSettingsAreRejectedWithBothValues() {
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerIds(1).brokerIds(2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("brokerIds was already set to [1], cannot set [2]");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerProperty("a", "1").brokerProperty("a", "2"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("brokerProperty('a') was already set to '1', cannot set '2'");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().startTimeout(Duration.ofSeconds(1))
+                        .startTimeout(Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("startTimeout was already set to PT1S, cannot set PT2S");
+    }
+
+    @Test
+    void wiringPropertiesAndNonPositiveTimeoutsAreRefused() {
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerProperty("node.id", "5"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("brokerProperty('node.id', '5') is managed by ForkedKafkaCluster and cannot be overridden");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().startTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("startTimeout must be positive, was PT0S");
+    }
+
+    @Test
+    void unstartedClusterClosesQuietlyAndCannotStartAfterwards() {
+        ForkedKafkaCluster cluster = ForkedKafkaCluster.builder().build();
+        cluster.close();
+        cluster.close();
+
+        assertThatThrownBy(cluster::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("start() called on a cluster that is CLOSED");
+        assertThatThrownBy(cluster::bootstrapServers)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("bootstrapServers() needs a running cluster, but it is CLOSED");
+    }
+}
