@@ -1,8 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,14 +33,13 @@ class BackpressureTest {
     private static final int FETCH_BYTES = 8 * 1024 * 1024;
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(1);
-
-    private static GatewayHarness gateway;
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1),
+            b -> b.ioThreads(1));
 
     @BeforeAll
-    static void fillTopicAndStartGateway() throws Exception {
-        KAFKA.cluster().createTopic("bulk", 1, 1);
-        Map<String, Object> config = KAFKA.cluster().clientProperties();
+    static void fillTopic() throws Exception {
+        GATEWAY.kafka().createTopic("bulk", 1, 1);
+        Map<String, Object> config = GATEWAY.kafka().clientProperties();
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * RECORD_BYTES);
@@ -50,14 +48,6 @@ class BackpressureTest {
                 producer.send(new ProducerRecord<>("bulk", new byte[RECORD_BYTES]));
             }
             producer.flush();
-        }
-        gateway = GatewayHarness.start(KAFKA.cluster(), b -> b.ioThreads(1));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
         }
     }
 
@@ -100,7 +90,7 @@ class BackpressureTest {
     }
 
     private static int brokerPort() {
-        return gateway.gateway.openListeners().stream().filter(l -> !l.isBootstrap())
+        return GATEWAY.gateway().openListeners().stream().filter(l -> !l.isBootstrap())
                 .findFirst().orElseThrow().port();
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.testkit.KafkaCluster;
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +24,6 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,34 +31,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BrokerChangesTest {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(3);
-
-    private static GatewayHarness gateway;
-
-    @BeforeAll
-    static void startGateway() {
-        gateway = GatewayHarness.start(KAFKA.cluster(), builder -> builder
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(3),
+            builder -> builder
                 .metadataRefreshInterval(Duration.ofMillis(300))
                 .brokerRemovalDelay(Duration.ZERO));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void leaderChangeUnderLoadReturnsNodeEndpointsWithGatewayAddressesAndLosesNothing() throws Exception {
         String topic = "moving-leader";
         TopicPartition partition = new TopicPartition(topic, 0);
-        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
             admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(0, 1, 2))))).all().get();
         }
-        long rewritesBefore = gateway.gateway.runtime().nodeEndpointRewrites();
+        long rewritesBefore = GATEWAY.gateway().runtime().nodeEndpointRewrites();
 
-        Map<String, Object> producerConfig = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> producerConfig = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -91,7 +75,7 @@ class BrokerChangesTest {
             load.start();
             Eventually.until(Duration.ofSeconds(30), () -> "records acknowledged before the move", () -> acknowledged.size() > 500);
 
-            try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+            try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
                 admin.alterPartitionReassignments(Map.of(partition,
                         Optional.of(new NewPartitionReassignment(List.of(1, 2, 0))))).all().get();
                 Eventually.until(Duration.ofSeconds(30), () -> "reassignment of " + partition + " to finish",
@@ -106,14 +90,14 @@ class BrokerChangesTest {
                     () -> acknowledged.size() > atMove + 500);
             producing.set(false);
             load.join();
-            assertThat(ClientMetadata.nodesKnownTo(producer)).allSatisfy(gateway::assertGatewayNode);
+            assertThat(ClientMetadata.nodesKnownTo(producer)).allSatisfy(GATEWAY.harness()::assertGatewayNode);
         }
         assertThat(producerError.get()).isNull();
-        assertThat(gateway.gateway.runtime().nodeEndpointRewrites())
+        assertThat(GATEWAY.gateway().runtime().nodeEndpointRewrites())
                 .as("produce responses carrying KIP-951 node endpoints were rewritten")
                 .isGreaterThan(rewritesBefore);
 
-        Map<String, Object> consumerConfig = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> consumerConfig = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "moving-reader");
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, LongDeserializer.class.getName());
@@ -130,7 +114,7 @@ class BrokerChangesTest {
                     }
                 }
             }
-            assertThat(ClientMetadata.nodesKnownTo(consumer)).allSatisfy(gateway::assertGatewayNode);
+            assertThat(ClientMetadata.nodesKnownTo(consumer)).allSatisfy(GATEWAY.harness()::assertGatewayNode);
         }
         assertThat(consumed).containsAll(acknowledged);
         assertThat(duplicates).as("idempotent producer: no record written twice").isZero();
@@ -138,23 +122,23 @@ class BrokerChangesTest {
 
     @Test
     void brokerListenersCloseWhenABrokerLeavesAndReopenOnTheSamePortWhenItReturns() {
-        KafkaCluster kafka = KAFKA.cluster();
+        KafkaCluster kafka = GATEWAY.kafka();
         ListenerSpec listener = listenerOf(2).orElseThrow();
         kafka.shutdownBroker(2);
         try {
-            Eventually.until(Duration.ofSeconds(30), () -> "listener of broker 2 to close, open: " + gateway.gateway.openListeners(),
+            Eventually.until(Duration.ofSeconds(30), () -> "listener of broker 2 to close, open: " + GATEWAY.gateway().openListeners(),
                     () -> listenerOf(2).isEmpty());
-            assertThat(gateway.gateway.openListeners()).hasSize(3);
+            assertThat(GATEWAY.gateway().openListeners()).hasSize(3);
         } finally {
             kafka.startBroker(2);
         }
-        Eventually.until(Duration.ofSeconds(30), () -> "listener of broker 2 to reopen, open: " + gateway.gateway.openListeners(),
+        Eventually.until(Duration.ofSeconds(30), () -> "listener of broker 2 to reopen, open: " + GATEWAY.gateway().openListeners(),
                 () -> listenerOf(2).isPresent());
         assertThat(listenerOf(2)).contains(listener);
     }
 
     private static Optional<ListenerSpec> listenerOf(int brokerId) {
-        return gateway.gateway.openListeners().stream()
+        return GATEWAY.gateway().openListeners().stream()
                 .filter(l -> l.brokerId().isPresent() && l.brokerId().getAsInt() == brokerId)
                 .findFirst();
     }

@@ -1,8 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +24,6 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,21 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClientTrafficTest {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(1);
-
-    private static GatewayHarness gateway;
-
-    @BeforeAll
-    static void startGateway() {
-        gateway = GatewayHarness.start(KAFKA.cluster());
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1));
 
     @Test
     void recordsProducedWithEveryAcksSettingAndCompressionCodecAreConsumed() throws Exception {
@@ -70,7 +54,7 @@ class ClientTrafficTest {
                         producer.send(new ProducerRecord<>(topic, key, "value-" + i + "-" + "x".repeat(200)));
                     }
                     producer.flush();
-                    assertThat(ClientMetadata.nodesKnownTo(producer)).allSatisfy(gateway::assertGatewayNode);
+                    assertThat(ClientMetadata.nodesKnownTo(producer)).allSatisfy(GATEWAY.harness()::assertGatewayNode);
                 }
                 expected.put(key, 20);
             }
@@ -101,12 +85,12 @@ class ClientTrafficTest {
             consumer.commitSync();
             firstRun = got.size();
             assertThat(firstRun).isBetween(1L, 4L);
-            assertThat(ClientMetadata.nodesKnownTo(consumer)).allSatisfy(gateway::assertGatewayNode);
+            assertThat(ClientMetadata.nodesKnownTo(consumer)).allSatisfy(GATEWAY.harness()::assertGatewayNode);
         }
-        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("resume-group"))
                     .describedGroups().get("resume-group").get();
-            gateway.assertGatewayNode(group.coordinator());
+            GATEWAY.harness().assertGatewayNode(group.coordinator());
             long committed = admin.listConsumerGroupOffsets("resume-group").partitionsToOffsetAndMetadata().get()
                     .values().iterator().next().offset();
             assertThat(committed).isEqualTo(firstRun);
@@ -142,23 +126,23 @@ class ClientTrafficTest {
     @Test
     void adminClientsSeeOnlyGatewayAddresses() throws Exception {
         String topic = "traffic-admin";
-        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
             admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             assertThat(description.partitions()).hasSize(4);
             for (TopicPartitionInfo partition : description.partitions()) {
-                gateway.assertGatewayNode(partition.leader());
-                partition.replicas().forEach(gateway::assertGatewayNode);
+                GATEWAY.harness().assertGatewayNode(partition.leader());
+                partition.replicas().forEach(GATEWAY.harness()::assertGatewayNode);
             }
             DescribeClusterResult cluster = admin.describeCluster();
-            assertThat(cluster.nodes().get()).hasSize(1).allSatisfy(gateway::assertGatewayNode);
-            gateway.assertGatewayNode(cluster.controller().get());
+            assertThat(cluster.nodes().get()).hasSize(1).allSatisfy(GATEWAY.harness()::assertGatewayNode);
+            GATEWAY.harness().assertGatewayNode(cluster.controller().get());
             assertThat(admin.listTopics().names().get()).contains(topic);
         }
     }
 
     private void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
     }
@@ -172,7 +156,7 @@ class ClientTrafficTest {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> config = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> config = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -180,7 +164,7 @@ class ClientTrafficTest {
     }
 
     private Map<String, Object> consumerConfig(String group, String isolation) {
-        Map<String, Object> config = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> config = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
@@ -201,7 +185,7 @@ class ClientTrafficTest {
             consumer.poll(Duration.ofMillis(300)).forEach(records::add);
             consumer.commitSync();
             List<Node> nodes = ClientMetadata.nodesKnownTo(consumer);
-            assertThat(nodes).allSatisfy(gateway::assertGatewayNode);
+            assertThat(nodes).allSatisfy(GATEWAY.harness()::assertGatewayNode);
         }
         return records;
     }

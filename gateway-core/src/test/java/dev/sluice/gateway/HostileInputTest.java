@@ -1,8 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,9 +14,7 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,29 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HostileInputTest {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(1);
-
-    private static GatewayHarness gateway;
-
-    @BeforeAll
-    static void startGateway() {
-        gateway = GatewayHarness.start(KAFKA.cluster(), builder -> builder.maxFrameBytes(1024 * 1024));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1),
+            builder -> builder.maxFrameBytes(1024 * 1024));
 
     @AfterEach
     void gatewayStillServesRealClients() throws Exception {
-        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
             assertThat(admin.describeCluster().nodes().get()).hasSize(1);
         }
         Eventually.until(Duration.ofSeconds(10), () -> "hostile connections to be closed, open: "
-                + gateway.gateway.openConnections(), () -> gateway.gateway.openConnections() == 0);
+                + GATEWAY.gateway().openConnections(), () -> GATEWAY.gateway().openConnections() == 0);
     }
 
     @Test
@@ -91,7 +76,7 @@ class HostileInputTest {
     @Test
     void truncatedFrameThenHangUpLeavesNothingBehind() throws Exception {
         byte[] request = RawConnection.request(ApiKeys.METADATA, (short) 12, 7, new MetadataRequestData());
-        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, gateway.bootstrapPort)) {
+        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, GATEWAY.harness().bootstrapPort)) {
             raw.send(java.util.Arrays.copyOf(request, request.length - 3));
         }
     }
@@ -100,7 +85,7 @@ class HostileInputTest {
     void garbageAfterAValidRequestIsAnsweredThenClosed() throws Exception {
         byte[] request = RawConnection.request(ApiKeys.API_VERSIONS, (short) 3, 1,
                 new ApiVersionsRequestData().setClientSoftwareName("raw").setClientSoftwareVersion("1"));
-        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, gateway.bootstrapPort)) {
+        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, GATEWAY.harness().bootstrapPort)) {
             raw.send(request);
             ByteBuffer response = raw.readFrame();
             assertThat(response.getInt()).isEqualTo(1);
@@ -112,7 +97,7 @@ class HostileInputTest {
     }
 
     private static void assertClosed(byte[] bytes) throws Exception {
-        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, gateway.bootstrapPort)) {
+        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, GATEWAY.harness().bootstrapPort)) {
             raw.send(bytes);
             assertThat(raw.closedByPeer()).as("gateway closed the connection").isTrue();
         }

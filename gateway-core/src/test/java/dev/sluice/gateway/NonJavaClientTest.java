@@ -1,8 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,26 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class NonJavaClientTest {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(1);
-
-    private static GatewayHarness gateway;
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1));
 
     @BeforeAll
-    static void startGateway() {
+    static void requireKcat() {
         Assumptions.assumeTrue(kcatInstalled(), "kcat is not installed (apt-get install kcat): librdkafka interop not tested");
-        gateway = GatewayHarness.start(KAFKA.cluster());
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
     }
 
     @Test
     void kcatProducesAndConsumesWithAConsumerGroupThroughTheGateway() throws Exception {
-        KAFKA.cluster().createTopic("kcat-topic", 3, 1);
+        GATEWAY.kafka().createTopic("kcat-topic", 3, 1);
         String input = IntStream.range(0, 50).mapToObj(i -> "message-" + i).collect(Collectors.joining("\n")) + "\n";
         Run produce = kcat(input, "-P", "-t", "kcat-topic", "-X", "acks=all", "-z", "lz4");
         assertThat(produce.exitCode).as(produce.output).isZero();
@@ -60,14 +49,14 @@ class NonJavaClientTest {
 
         Run metadata = kcat("", "-L", "-J");
         assertThat(metadata.exitCode).as(metadata.output).isZero();
-        assertThat(metadata.output).contains("\"name\":\"127.0.0.1:" + (gateway.bootstrapPort + 1) + "\"")
+        assertThat(metadata.output).contains("\"name\":\"127.0.0.1:" + (GATEWAY.harness().bootstrapPort + 1) + "\"")
                 .doesNotContain("localhost:");
     }
 
     private record Run(int exitCode, String output) {}
 
     private static Run kcat(String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("kcat", "-b", gateway.bootstrapServers(),
+        List<String> command = new ArrayList<>(List.of("kcat", "-b", GATEWAY.harness().bootstrapServers(),
                 "-X", "broker.address.family=v4"));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("kcat", ".out");

@@ -1,8 +1,8 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -14,8 +14,6 @@ import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,21 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ProtocolEdgesTest {
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.brokers(1);
-
-    private static GatewayHarness gateway;
-
-    @BeforeAll
-    static void startGateway() {
-        gateway = GatewayHarness.start(KAFKA.cluster(), builder -> builder.maxInFlightRequestsPerConnection(16));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1),
+            builder -> builder.maxInFlightRequestsPerConnection(16));
 
     @Test
     void clientNewerThanTheGatewayGetsAVersionZeroUnsupportedVersionAnswerAndRetriesLower() throws Exception {
@@ -92,7 +77,7 @@ class ProtocolEdgesTest {
                 if (i % 2 == 0) {
                     frame.get(); // response header v1: no tagged fields
                     MetadataResponseData metadata = new MetadataResponseData(new ByteBufferAccessor(frame), (short) 12);
-                    metadata.brokers().forEach(b -> assertThat(gateway.isGatewayAddress(b.host(), b.port())).isTrue());
+                    metadata.brokers().forEach(b -> assertThat(GATEWAY.harness().isGatewayAddress(b.host(), b.port())).isTrue());
                 }
             }
             writer.join();
@@ -123,6 +108,6 @@ class ProtocolEdgesTest {
     }
 
     private static RawConnection connect() throws Exception {
-        return new RawConnection(GatewayHarness.ADVERTISED_HOST, gateway.bootstrapPort);
+        return new RawConnection(GatewayHarness.ADVERTISED_HOST, GATEWAY.harness().bootstrapPort);
     }
 }

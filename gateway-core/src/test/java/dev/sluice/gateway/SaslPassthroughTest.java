@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.gateway.testkit.KafkaCluster;
-import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,39 +30,26 @@ class SaslPassthroughTest {
     private static final int BEFORE_AUTH_LIMIT = 64 * 1024;
 
     @RegisterExtension
-    static final KafkaClusterExtension KAFKA = KafkaClusterExtension.of(KafkaCluster.builder().brokers(1).saslPlain());
-
-    private static GatewayHarness gateway;
-
-    @BeforeAll
-    static void startGateway() {
-        gateway = GatewayHarness.start(KAFKA.cluster(), builder -> builder
+    static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1).saslPlain(),
+            builder -> builder
                 .upstreamSaslPlain(KafkaCluster.SASL_ADMIN_USER, KafkaCluster.SASL_ADMIN_PASSWORD)
                 .clientsAuthenticate(true)
                 .maxFrameBytesBeforeAuthentication(BEFORE_AUTH_LIMIT));
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
 
     @Test
     void authenticatedClientsSendFramesLargerThanThePreAuthenticationLimit() throws Exception {
         String topic = "sasl-large";
-        try (Admin admin = Admin.create(gateway.clientConfig(KAFKA.cluster()))) {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         byte[] large = new byte[300 * 1024];
-        Map<String, Object> producerConfig = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> producerConfig = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig)) {
             producer.send(new ProducerRecord<>(topic, large)).get();
         }
-        Map<String, Object> consumerConfig = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> consumerConfig = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "sasl-reader");
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -84,7 +68,7 @@ class SaslPassthroughTest {
 
     @Test
     void unauthenticatedClientSendingAFrameOverThePreAuthenticationLimitIsClosed() throws Exception {
-        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, gateway.bootstrapPort)) {
+        try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, GATEWAY.harness().bootstrapPort)) {
             ByteBuffer header = ByteBuffer.allocate(12).putInt(BEFORE_AUTH_LIMIT + 1).putShort((short) 0)
                     .putShort((short) 9).putInt(1);
             raw.send(header.array());
@@ -94,7 +78,7 @@ class SaslPassthroughTest {
 
     @Test
     void wrongPasswordIsRefusedByTheBrokerAndTheClientSeesWhy() {
-        Map<String, Object> config = gateway.clientConfig(KAFKA.cluster());
+        Map<String, Object> config = GATEWAY.harness().clientConfig(GATEWAY.kafka());
         config.put(SaslConfigs.SASL_JAAS_CONFIG,
                 KafkaCluster.plainJaasConfig(KafkaCluster.SASL_ADMIN_USER, "not-the-password"));
         try (Admin admin = Admin.create(config)) {

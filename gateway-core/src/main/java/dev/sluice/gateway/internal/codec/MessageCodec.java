@@ -16,31 +16,24 @@ public final class MessageCodec {
 
     /** Decodes the response body of {@code frame} that starts at {@code bodyStart}. */
     public static ApiMessage readResponse(ByteBuf frame, int bodyStart, ApiKeys key, short version) {
-        ApiMessage message = key.messageType.newResponse();
-        ByteBuf body = frame.slice(bodyStart, frame.writerIndex() - bodyStart);
-        try {
-            message.read(new ByteBufReadable(body), version);
-        } catch (RuntimeException e) {
-            if (e instanceof CorruptFrameException corrupt) {
-                throw corrupt;
-            }
-            throw new CorruptFrameException("cannot decode " + key + " v" + version + " response: " + e);
-        }
-        return message;
+        return read(key.messageType.newResponse(), frame, bodyStart, key, version, "response");
     }
 
     /** Decodes the request body of {@code frame}. */
     public static ApiMessage readRequest(ByteBuf frame, ApiKeys key, short version) {
         int bodyStart = Headers.requestBodyStart(frame, key, version);
-        ApiMessage message = key.messageType.newRequest();
+        return read(key.messageType.newRequest(), frame, bodyStart, key, version, "request");
+    }
+
+    private static ApiMessage read(ApiMessage message, ByteBuf frame, int bodyStart, ApiKeys key, short version,
+            String what) {
         ByteBuf body = frame.slice(bodyStart, frame.writerIndex() - bodyStart);
         try {
             message.read(new ByteBufReadable(body), version);
+        } catch (CorruptFrameException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof CorruptFrameException corrupt) {
-                throw corrupt;
-            }
-            throw new CorruptFrameException("cannot decode " + key + " v" + version + " request: " + e);
+            throw new CorruptFrameException("cannot decode " + key + " v" + version + " " + what + ": " + e);
         }
         return message;
     }
