@@ -94,9 +94,11 @@ public final class Gateway implements AutoCloseable {
     /**
      * Opens the bootstrap listener, discovers the upstream brokers and opens their listeners.
      *
-     * <p>The stage completes once clients can be served, or exceptionally (with a {@link
-     * GatewayException}) if the upstream cluster could not be reached within the startup timeout,
-     * in which case the gateway has released everything it had opened.
+     * <p>The stage completes once clients can be served: every listener is bound and the upstream
+     * brokers are known. It completes exceptionally, with a {@link GatewayException} that says why,
+     * if a listener cannot be bound (a port in use, an address not on this host) or the upstream
+     * cluster could not be reached within the startup timeout; the gateway has then released
+     * everything it had opened.
      *
      * @throws IllegalStateException when called more than once
      */
@@ -156,6 +158,9 @@ public final class Gateway implements AutoCloseable {
         m.refreshNow().whenComplete((brokers, error) -> {
             if (state.get() != State.STARTING) {
                 started.completeExceptionally(new GatewayException("gateway stopped while starting"));
+            } else if (error == null && !Objects.requireNonNull(listeners).failedToBind().isEmpty()) {
+                started.completeExceptionally(new GatewayException("gateway " + settings.name()
+                        + " cannot listen on " + String.join("; ", listeners.failedToBind())));
             } else if (error == null) {
                 m.startPeriodicRefresh();
                 state.set(State.RUNNING);

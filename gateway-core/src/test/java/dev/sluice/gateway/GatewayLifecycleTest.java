@@ -40,6 +40,23 @@ class GatewayLifecycleTest {
     }
 
     @Test
+    void startFailsNamingThePortWhenAListenerCannotBeBound() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Gateway gateway = Gateway.builder()
+                    .name("port-taken-gw")
+                    .upstream(KAFKA.bootstrapServers())
+                    .bindAddress("127.0.0.1")
+                    .routing(PortPerBrokerRouting.builder().advertisedHost("127.0.0.1")
+                            .bootstrapPort(taken.getLocalPort()).firstBrokerPort(FreePorts.block(4)).build())
+                    .build();
+            assertThatThrownBy(() -> gateway.start().toCompletableFuture().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(GatewayException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " (bootstrap)");
+            Eventually.until(Duration.ofSeconds(10), () -> "gateway threads to stop", () -> threadsNamed("port-taken-gw") == 0);
+        }
+    }
+
+    @Test
     void aGatewayStartsOnce() {
         try (GatewayHarness harness = GatewayHarness.start(KAFKA.cluster())) {
             assertThatThrownBy(() -> harness.gateway.start())

@@ -2,11 +2,9 @@ package dev.sluice.gateway.examples;
 
 import dev.sluice.gateway.Gateway;
 import dev.sluice.gateway.api.GatewayException;
-import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -76,8 +74,8 @@ public final class Demo implements AutoCloseable {
      * @param options what to start; must not ask for {@link DemoOptions#help() help}
      * @param out where the READY line goes, normally {@code System.out}
      * @return the running demo, for the caller to {@link #close()}
-     * @throws GatewayException when the gateway could not start: its bootstrap port or every broker
-     *     port is taken, or the upstream cluster was not reachable within the gateway's startup timeout
+     * @throws GatewayException when the gateway could not start: a port it needs is taken, or the
+     *     upstream cluster was not reachable within the gateway's startup timeout
      * @throws dev.sluice.gateway.testkit.KafkaClusterException when the embedded cluster could not start
      */
     public static Demo run(DemoOptions options, PrintStream out) {
@@ -103,7 +101,6 @@ public final class Demo implements AutoCloseable {
                     .routing(options.routing())
                     .build();
             join(gateway.start());
-            requireListening(gateway, options);
             Demo demo = new Demo(gateway, embedded, upstream);
             LOG.info("Gateway ready: clients bootstrap from {}, brokers are served on ports {}..{}, upstream {}",
                     gateway.bootstrapAddress(), options.port() + 1, options.port() + options.maxBrokers(), upstream);
@@ -193,23 +190,6 @@ public final class Demo implements AutoCloseable {
     @Override
     public String toString() {
         return "Demo[bootstrap=" + bootstrap() + ", upstream=" + upstream + (embedded == null ? "" : " (embedded)") + "]";
-    }
-
-    /**
-     * Fails unless the bootstrap listener and at least one broker listener are open. {@link
-     * Gateway#start()} completes even when a port could not be bound (it logs the error and serves
-     * what it could open); the READY line must not promise a gateway that cannot be reached.
-     */
-    private static void requireListening(Gateway gateway, DemoOptions options) {
-        List<ListenerSpec> open = gateway.openListeners();
-        if (!open.contains(ListenerSpec.bootstrap(options.port()))) {
-            throw new GatewayException("the gateway could not listen on " + options.bindAddress() + ":"
-                    + options.port() + " for bootstrap (in use? see the error logged above)");
-        }
-        if (open.stream().allMatch(ListenerSpec::isBootstrap)) {
-            throw new GatewayException("the gateway could not listen on any broker port in " + (options.port() + 1)
-                    + ".." + (options.port() + options.maxBrokers()) + " (in use? see the errors logged above)");
-        }
     }
 
     /** Waits for a stage; a failure is rethrown as itself when unchecked, not wrapped in a CompletionException. */

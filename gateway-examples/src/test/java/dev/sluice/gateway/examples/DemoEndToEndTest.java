@@ -76,7 +76,7 @@ class DemoEndToEndTest {
             assertThatThrownBy(() -> Demo.run(samePort, new PrintStream(secondStdout, true, StandardCharsets.UTF_8)))
                     .as("a second demo on the same port")
                     .isInstanceOf(GatewayException.class)
-                    .hasMessageContaining("could not listen on 127.0.0.1:" + port);
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + port + " (bootstrap)");
             assertThat(secondStdout.size()).as("READY printed by the failed demo").isZero();
         }
 

@@ -35,7 +35,7 @@ public final class ListenerManager {
     private boolean closed;
 
     /** A listener of the plan; {@code channel} completes with the bound channel, or null on failure. */
-    private record Bound(ListenerSpec spec, CompletableFuture<@Nullable Channel> channel) {
+    private record Bound(ListenerSpec spec, CompletableFuture<@Nullable Channel> channel, StringBuilder failure) {
 
         void close() {
             channel.thenAccept(c -> {
@@ -87,8 +87,9 @@ public final class ListenerManager {
                 LOG.info("Port {} now serves {} (was {})", spec.port(), describe(spec), describe(existing.spec));
                 previousClosed = existing.channel.thenCompose(ListenerManager::closeChannel);
             }
-            CompletableFuture<@Nullable Channel> channel = previousClosed.thenCompose(v -> bind(spec));
-            bound.put(spec.port(), new Bound(spec, channel));
+            StringBuilder failure = new StringBuilder();
+            CompletableFuture<@Nullable Channel> channel = previousClosed.thenCompose(v -> bind(spec, failure));
+            bound.put(spec.port(), new Bound(spec, channel, failure));
             binds.add(channel.thenAccept(c -> { }));
         }
         for (var it = bound.entrySet().iterator(); it.hasNext(); ) {
@@ -102,7 +103,7 @@ public final class ListenerManager {
         return CompletableFuture.allOf(binds.toArray(new CompletableFuture<?>[0]));
     }
 
-    private CompletableFuture<@Nullable Channel> bind(ListenerSpec spec) {
+    private CompletableFuture<@Nullable Channel> bind(ListenerSpec spec, StringBuilder failure) {
         ServerBootstrap bootstrap = template.clone().childHandler(childInitializer.apply(spec));
         CompletableFuture<@Nullable Channel> result = new CompletableFuture<>();
         ChannelFuture future = bootstrap.bind(new InetSocketAddress(bindHost, spec.port()));
@@ -113,6 +114,9 @@ public final class ListenerManager {
             } else {
                 LOG.error("Cannot listen on {}:{} for {}: {}", bindHost, spec.port(), describe(spec),
                         f.cause().toString());
+                synchronized (failure) {
+                    failure.append(f.cause().getMessage());
+                }
                 result.complete(null);
             }
         });
@@ -145,6 +149,26 @@ public final class ListenerManager {
         }
         open.sort((a, b) -> Integer.compare(a.port(), b.port()));
         return open;
+    }
+
+    /**
+     * Listeners of the current plan whose bind has failed, each with the reason, e.g.
+     * {@code "0.0.0.0:9092 (bootstrap): Address already in use"}. Empty when all are bound or
+     * still binding.
+     */
+    public synchronized List<String> failedToBind() {
+        List<String> failed = new ArrayList<>();
+        for (Bound b : bound.values()) {
+            if (b.channel.isDone() && b.channel.getNow(null) == null) {
+                String reason;
+                synchronized (b.failure) {
+                    reason = b.failure.toString();
+                }
+                failed.add(bindHost + ":" + b.spec.port() + " (" + describe(b.spec) + "): " + reason);
+            }
+        }
+        failed.sort(null);
+        return failed;
     }
 
     /** Closes every listener; later reconciles do nothing. Returns when all are closed. */
