@@ -30,10 +30,14 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     static GatewayHarness start(KafkaCluster kafka, Consumer<GatewayBuilder> customize) {
+        return start(kafka.bootstrapServers(), customize);
+    }
+
+    static GatewayHarness start(String upstreamBootstrapServers, Consumer<GatewayBuilder> customize) {
         int port = FreePorts.block(PORTS);
         GatewayBuilder builder = Gateway.builder()
                 .name("test-gw")
-                .upstream(kafka.bootstrapServers())
+                .upstream(upstreamBootstrapServers)
                 .bindAddress(ADVERTISED_HOST)
                 .ioThreads(2)
                 .startupTimeout(Duration.ofSeconds(30))
@@ -54,7 +58,12 @@ final class GatewayHarness implements AutoCloseable {
 
     /** Client properties that point at the gateway (plus the cluster's security settings). */
     Map<String, Object> clientConfig(KafkaCluster kafka) {
-        Map<String, Object> config = new HashMap<>(kafka.clientProperties());
+        return clientConfig(kafka.clientProperties());
+    }
+
+    /** {@code clusterProperties} (security settings and such) pointed at the gateway. */
+    Map<String, Object> clientConfig(Map<String, Object> clusterProperties) {
+        Map<String, Object> config = new HashMap<>(clusterProperties);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return config;
     }

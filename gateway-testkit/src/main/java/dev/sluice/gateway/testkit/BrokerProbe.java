@@ -78,7 +78,8 @@ final class BrokerProbe {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             byte[] response = new byte[in.readInt()];
             in.readFully(response);
-            MetadataResponse parsed = (MetadataResponse) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+            MetadataResponse parsed =
+                    (MetadataResponse) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
             Set<Integer> ids = new TreeSet<>();
             for (MetadataResponseBroker b : parsed.data().brokers()) {
                 ids.add(b.nodeId());

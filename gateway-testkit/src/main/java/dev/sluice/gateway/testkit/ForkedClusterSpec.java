@@ -133,7 +133,8 @@ record ForkedClusterSpec(
     private void putQuorum(Map<String, String> props, int controllerPort, Path dataDir) {
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-        // A static quorum of one voter: `kafka-storage format` then needs neither --standalone nor --initial-controllers.
+        // A static quorum of one voter: `kafka-storage format` then needs neither --standalone nor
+        // --initial-controllers.
         props.put("controller.quorum.voters", controllerId() + "@127.0.0.1:" + controllerPort);
         props.put("log.dirs", dataDir.toString());
     }

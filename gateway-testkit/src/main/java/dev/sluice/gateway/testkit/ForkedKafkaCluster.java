@@ -1,34 +1,22 @@
 package dev.sluice.gateway.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.InetAddress;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,16 +57,17 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Defaults</b> as for {@link KafkaCluster}: replication factors of the internal topics are
  *       the broker count, {@code transaction.state.log.min.isr} and the share-state min ISR are
  *       {@code min(2, n)}, {@code group.initial.rebalance.delay.ms=0}, {@code
- *       unstable.api.versions.enable=false}; heartbeats every 500 ms with a 3 s session, so a killed
+ *       unstable.api.versions.enable=false} and {@code unstable.feature.versions.enable=false};
+ *       heartbeats every 500 ms with a 3 s session, so a killed
  *       broker is fenced about 3 s after its death. {@code log.cleaner.dedupe.buffer.size} is
  *       4 MiB instead of 128 MiB of heap per broker. {@link Builder#brokerProperty} overrides any of
  *       them, for the controller too.
  *   <li><b>Listeners.</b> PLAINTEXT only, bound to {@code 127.0.0.1} on ports free at {@link
  *       #start()}, advertised as {@code localhost:PORT}. A broker keeps its port across restarts.
  *   <li><b>Processes.</b> The same {@code java} binary and {@code java.class.path} as the test JVM,
- *       {@code -Xmx512m}, serial GC, C1 only; broker logging at WARN, written with the JVM's stdout
- *       and stderr to {@code output.log} in the node's directory. Failure messages quote its last
- *       lines.
+ *       {@code -Xmx512m}, serial GC, C1 only, no bytecode verification (see the measurements in
+ *       the source); logging at WARN ({@link Builder#logLevel}), written with the JVM's stdout and
+ *       stderr to {@code output.log} in the node's directory. Failure messages quote its last lines.
  *   <li><b>No orphans.</b> {@link #close()} kills every process and deletes every directory. A JVM
  *       shutdown hook does the same if the test forgets; if the test JVM itself is killed, each
  *       node notices within a second or so that its parent is gone, deletes its directory and halts.
@@ -106,15 +95,19 @@ import org.jspecify.annotations.Nullable;
  * <h2>Pitfalls</h2>
  *
  * <ul>
- *   <li>Each node is a JVM of about 150 to 300 MB resident and starts in about 2.5 s on an idle
- *       machine; four of them on two busy cores take much longer, hence {@link
- *       Builder#startTimeout} (two minutes by default).
+ *   <li><b>Cost.</b> Each node is a JVM of about 140 MB resident and 45 (controller) to 80
+ *       (broker) threads. Three brokers and a controller take 5 to 13 s to start on two busy cores
+ *       (4 JVMs, about 10 s of CPU), a restarted broker 2.5 to 4 s; hence {@link
+ *       Builder#startTimeout}, two minutes by default. Start one cluster per test class, not per
+ *       test.
  *   <li>The broker's version is the version of {@code kafka_2.13} on the test class path. The class
  *       path must be a class path: a test run on the module path does not pass Kafka's classes on.
  *   <li>After {@link #killBroker}, clients and every broker still believe the dead broker is alive
  *       until the controller fences it; that window is the point of killing. Call {@link
  *       #awaitBrokerFenced} to wait it out.
  *   <li>The controller cannot be stopped or killed through this API.
+ *   <li>{@link #stopBroker} is graceful only where {@code Process.destroy()} sends {@code SIGTERM}
+ *       (Linux, macOS); on Windows it terminates the JVM as abruptly as {@link #killBroker}.
  *   <li>Find stray nodes with {@code pgrep -f sluice.testkit.node}.
  * </ul>
  */
@@ -123,22 +116,13 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     /** How long {@link #createTopic}, {@link #stopBroker}, {@link #killBroker} and {@link #awaitBrokerFenced} wait. */
     public static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
-    private static final long POLL_INTERVAL_MILLIS = 50;
+    private static final Duration CLOSE_EXIT_TIMEOUT = Duration.ofSeconds(10);
 
     private enum State { NEW, RUNNING, CLOSED }
 
     private final ForkedClusterSpec spec;
-    private final Map<Integer, ForkedNode> brokers = new TreeMap<>();
-    private final Set<Integer> stoppedBrokers = new HashSet<>();
-    private final Thread shutdownHook = new Thread(this::killEverythingNow, "sluice-forked-kafka-shutdown");
     private State state = State.NEW;
-    private @Nullable ForkedJvm jvm;
-    private @Nullable ForkedNode controller;
-    // Read by the shutdown hook without the lock.
-    private volatile List<ForkedNode> nodes = List.of();
-    private volatile @Nullable Path root;
+    private @Nullable ForkedNodes nodes;
 
     ForkedKafkaCluster(ForkedClusterSpec spec) {
         this.spec = Objects.requireNonNull(spec, "spec");
@@ -165,31 +149,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         }
         state = State.RUNNING;
         try {
-            Path dir = Files.createTempDirectory(ForkedNode.ROOT_PREFIX);
-            root = dir;
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-            ForkedJvm launcher = ForkedJvm.ofThisJvm(spec.logLevel());
-            jvm = launcher;
-            int[] ports = freeLoopbackPorts(spec.brokerIds().size() + 1);
-            int controllerId = spec.controllerId();
-            ForkedNode quorum = ForkedNode.create("controller", controllerId, ports[0], dir, launcher,
-                    spec.controllerConfig(ports[0], ForkedNode.dataDir(dir, "controller", controllerId)));
-            controller = quorum;
-            List<ForkedNode> all = new ArrayList<>(List.of(quorum));
-            for (int i = 0; i < spec.brokerIds().size(); i++) {
-                int id = spec.brokerIds().get(i);
-                ForkedNode broker = ForkedNode.create("broker", id, ports[i + 1], dir, launcher,
-                        spec.brokerConfig(id, ports[i + 1], ports[0], ForkedNode.dataDir(dir, "broker", id)));
-                brokers.put(id, broker);
-                all.add(broker);
-            }
-            nodes = List.copyOf(all);
-            String clusterId = Uuid.randomUuid().toString();
-            for (ForkedNode node : all) {
-                node.launch(launcher, clusterId);
-            }
-            Set<Integer> ids = brokers.keySet();
-            awaitBrokers("every broker to list brokers " + ids, spec.startTimeout(), List.of(),
+            ForkedNodes launched = ForkedNodes.launch(spec, describe());
+            nodes = launched;
+            Set<Integer> ids = launched.brokers().keySet();
+            launched.awaitBrokers("every broker to list brokers " + ids, spec.startTimeout(), List.of(),
                     view -> view.brokerIds().containsAll(ids));
             return this;
         } catch (IOException | RuntimeException e) {
@@ -206,8 +169,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
 
     /** Returns {@code localhost:port,...} of every broker, stopped or not, in ascending id order. */
     public synchronized String bootstrapServers() {
-        requireRunning("bootstrapServers()");
-        return brokers.keySet().stream().map(this::address).collect(Collectors.joining(","));
+        return running("bootstrapServers()").brokers().values().stream()
+                .map(ForkedKafkaCluster::address).collect(Collectors.joining(","));
     }
 
     /**
@@ -217,7 +180,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * @throws IllegalArgumentException if no broker has this id
      */
     public synchronized String brokerAddress(int brokerId) {
-        return address(broker(brokerId, "brokerAddress").nodeId());
+        return address(broker(brokerId, "brokerAddress"));
     }
 
     /** Returns the node ids of all brokers, stopped or not, ascending. The controller is not listed. */
@@ -227,8 +190,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
 
     /** Returns the node ids of the brokers whose process is alive, ascending. */
     public synchronized List<Integer> runningBrokerIds() {
-        requireRunning("runningBrokerIds()");
-        return brokers.values().stream().filter(ForkedNode::isRunning).map(ForkedNode::nodeId).toList();
+        return running("runningBrokerIds()").brokers().values().stream()
+                .filter(ForkedNode::isRunning).map(ForkedNode::nodeId).toList();
     }
 
     /** Returns the controller's node id: 3000, or the next id above it that no broker has. */
@@ -282,8 +245,9 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             throw new KafkaClusterException("Timed out creating topic '" + name + "'", e);
         }
         synchronized (this) {
-            awaitBrokers("every running broker to see topic '" + name + "' with " + partitions + " led partitions",
-                    AWAIT_TIMEOUT, List.of(name), view -> view.hasLedPartitions(name, partitions));
+            running("createTopic").awaitBrokers("every running broker to see topic '" + name + "' with "
+                    + partitions + " led partitions", AWAIT_TIMEOUT, List.of(name),
+                    view -> view.hasLedPartitions(name, partitions));
         }
     }
 
@@ -298,9 +262,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * @throws IllegalStateException if the broker is not running
      */
     public synchronized void killBroker(int brokerId) {
-        ForkedNode broker = runningBroker(brokerId, "killBroker");
-        stoppedBrokers.add(brokerId);
-        broker.kill(AWAIT_TIMEOUT);
+        running("killBroker").kill(runningBroker(brokerId, "killBroker"), AWAIT_TIMEOUT);
     }
 
     /**
@@ -315,11 +277,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      *     killed) or the others kept listing it
      */
     public synchronized void stopBroker(int brokerId) {
-        ForkedNode broker = runningBroker(brokerId, "stopBroker");
-        stoppedBrokers.add(brokerId);
-        broker.stop(AWAIT_TIMEOUT);
-        awaitBrokers("the running brokers to stop listing broker " + brokerId, AWAIT_TIMEOUT, List.of(),
-                view -> !view.brokerIds().contains(brokerId));
+        ForkedNodes processes = running("stopBroker");
+        processes.stop(runningBroker(brokerId, "stopBroker"), AWAIT_TIMEOUT);
+        processes.awaitBrokers("the running brokers to stop listing broker " + brokerId, AWAIT_TIMEOUT,
+                List.of(), view -> !view.brokerIds().contains(brokerId));
     }
 
     /**
@@ -340,14 +301,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("Broker " + brokerId + " is running; killBroker(" + brokerId
                     + ") or stopBroker(" + brokerId + ") first");
         }
-        try {
-            broker.launch(Objects.requireNonNull(jvm), null);
-        } catch (IOException e) {
-            throw new KafkaClusterException("Could not launch a JVM for broker " + brokerId, e);
-        }
-        stoppedBrokers.remove(brokerId);
-        awaitBrokers("every running broker to list broker " + brokerId, spec.startTimeout(), List.of(),
-                view -> view.brokerIds().contains(brokerId));
+        ForkedNodes processes = running("startBroker");
+        processes.restart(broker);
+        processes.awaitBrokers("every running broker to list broker " + brokerId, spec.startTimeout(),
+                List.of(), view -> view.brokerIds().contains(brokerId));
     }
 
     /**
@@ -364,8 +321,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             throw new IllegalStateException("Broker " + brokerId + " is running and so will not be fenced; "
                     + "killBroker(" + brokerId + ") first");
         }
-        awaitBrokers("the running brokers to stop listing broker " + brokerId, AWAIT_TIMEOUT, List.of(),
-                view -> !view.brokerIds().contains(brokerId));
+        running("awaitBrokerFenced").awaitBrokers("the running brokers to stop listing broker " + brokerId,
+                AWAIT_TIMEOUT, List.of(), view -> !view.brokerIds().contains(brokerId));
     }
 
     /**
@@ -380,19 +337,17 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        boolean started = state == State.RUNNING;
         state = State.CLOSED;
-        if (!started) {
+        ForkedNodes closing = nodes;
+        nodes = null;
+        if (closing == null) {
             return;
         }
-        List<String> problems = killEverything(EXIT_TIMEOUT);
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or about to: it does the same again, harmlessly
-        }
+        List<String> problems = closing.destroy(CLOSE_EXIT_TIMEOUT);
+        closing.removeShutdownHook();
         if (!problems.isEmpty()) {
-            throw new KafkaClusterException("Could not close " + describe() + " cleanly: " + String.join("; ", problems));
+            throw new KafkaClusterException(
+                    "Could not close " + describe() + " cleanly: " + String.join("; ", problems));
         }
     }
 
@@ -405,19 +360,20 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         return "ForkedKafkaCluster[brokerIds=" + spec.brokerIds() + ", controllerId=" + spec.controllerId() + "]";
     }
 
-    private String address(int brokerId) {
-        return "localhost:" + Objects.requireNonNull(brokers.get(brokerId)).port();
+    private static String address(ForkedNode broker) {
+        return "localhost:" + broker.port();
     }
 
-    private void requireRunning(String operation) {
-        if (state != State.RUNNING) {
+    private ForkedNodes running(String operation) {
+        ForkedNodes running = nodes;
+        if (state != State.RUNNING || running == null) {
             throw new IllegalStateException(operation + " needs a running cluster, but it is " + state);
         }
+        return running;
     }
 
     private ForkedNode broker(int brokerId, String operation) {
-        requireRunning(operation + "(" + brokerId + ")");
-        ForkedNode broker = brokers.get(brokerId);
+        ForkedNode broker = running(operation + "(" + brokerId + ")").brokers().get(brokerId);
         if (broker == null) {
             throw new IllegalArgumentException("No broker with id " + brokerId + "; broker ids are " + brokerIds());
         }
@@ -427,131 +383,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     private ForkedNode runningBroker(int brokerId, String operation) {
         ForkedNode broker = broker(brokerId, operation);
         if (!broker.isRunning()) {
-            throw new IllegalStateException("Broker " + brokerId + " is not running; startBroker(" + brokerId + ") first");
+            throw new IllegalStateException(
+                    "Broker " + brokerId + " is not running; startBroker(" + brokerId + ") first");
         }
         return broker;
-    }
-
-    /**
-     * Polls each running broker's own metadata until {@code condition} holds for all of them. Fails
-     * at once if a node that should be running has exited, quoting its output.
-     */
-    private void awaitBrokers(String what, Duration timeout, List<String> topics, Predicate<BrokerProbe.View> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            failIfANodeDied(what);
-            Map<Integer, String> pending = new TreeMap<>();
-            for (ForkedNode broker : brokers.values()) {
-                if (stoppedBrokers.contains(broker.nodeId())) {
-                    continue;
-                }
-                try {
-                    BrokerProbe.View view = BrokerProbe.query(broker.address(), topics, PROBE_TIMEOUT);
-                    if (!condition.test(view)) {
-                        pending.put(broker.nodeId(), "lists brokers " + view.brokerIds());
-                    }
-                } catch (IOException e) {
-                    pending.put(broker.nodeId(), "does not answer yet: " + e.getMessage());
-                }
-            }
-            if (pending.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                StringBuilder message = new StringBuilder("Timed out after " + timeout.toMillis() + " ms waiting for "
-                        + what + " in " + describe() + "; still waiting for:");
-                pending.forEach((id, why) -> message.append("\n  broker ").append(id).append(' ').append(why));
-                pending.keySet().forEach(id -> message.append(brokers.get(id).outputTail()));
-                message.append(Objects.requireNonNull(controller).outputTail());
-                throw new KafkaClusterException(message.toString());
-            }
-            try {
-                Thread.sleep(POLL_INTERVAL_MILLIS); // poll interval; the deadline bounds the wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaClusterException("Interrupted while waiting for " + what, e);
-            }
-        }
-    }
-
-    private void failIfANodeDied(String what) {
-        for (ForkedNode node : nodes) {
-            boolean expectedUp = node == controller || !stoppedBrokers.contains(node.nodeId());
-            if (expectedUp && node.hasExited()) {
-                throw new KafkaClusterException(node.name() + " " + node.exitDescription() + " while waiting for "
-                        + what + " in " + describe() + node.outputTail());
-            }
-        }
-    }
-
-    /** SIGKILL to every node at once, then waits for each; deletes the directory. Returns what went wrong. */
-    private List<String> killEverything(Duration exitTimeout) {
-        List<String> problems = new ArrayList<>();
-        List<ForkedNode> all = nodes;
-        all.forEach(ForkedNode::killNow);
-        for (ForkedNode node : all) {
-            if (!node.awaitExit(exitTimeout)) {
-                problems.add(node.name() + " survived SIGKILL for " + exitTimeout.toMillis() + " ms");
-            }
-        }
-        Path dir = root;
-        if (dir != null) {
-            try {
-                deleteRecursively(dir);
-            } catch (IOException | UncheckedIOException e) {
-                problems.add("could not delete " + dir + ": " + e);
-            }
-        }
-        return problems;
-    }
-
-    /** The shutdown hook: a test that never closed the cluster must not leave JVMs or files behind. */
-    private void killEverythingNow() {
-        killEverything(Duration.ofSeconds(5));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, @Nullable IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    /**
-     * Ports that were free on the loopback interface a moment ago. All sockets are open at once, so
-     * the ports differ; another process could still take one before the node binds it, which a
-     * node reports as a bind failure in its output.
-     */
-    private static int[] freeLoopbackPorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 
     /**

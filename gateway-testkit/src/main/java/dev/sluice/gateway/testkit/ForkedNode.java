@@ -126,7 +126,8 @@ final class ForkedNode {
         Process p = Objects.requireNonNull(process, name);
         p.destroyForcibly();
         if (!awaitExit(timeout)) {
-            throw new KafkaClusterException(name + " (pid " + p.pid() + ") survived SIGKILL for " + timeout.toMillis() + " ms");
+            throw new KafkaClusterException(
+                    name + " (pid " + p.pid() + ") survived SIGKILL for " + timeout.toMillis() + " ms");
         }
     }
 

@@ -13,9 +13,9 @@ import java.util.stream.Stream;
  * Kafka installation's scripts do, in one JVM instead of two:
  *
  * <pre>
- * ForkedNodeMain server.properties                     -&gt;  kafka-server-start.sh server.properties
- * ForkedNodeMain server.properties --format CLUSTER_ID -&gt;  kafka-storage.sh format -t CLUSTER_ID -c server.properties
- *                                                          kafka-server-start.sh server.properties
+ * ForkedNodeMain server.properties            -&gt;  kafka-server-start.sh server.properties
+ * ForkedNodeMain server.properties --format ID -&gt;  kafka-storage.sh format -t ID -c server.properties
+ *                                                 kafka-server-start.sh server.properties
  * </pre>
  *
  * <p>and one thing they do not: soon after the parent JVM is gone, even when the parent died of

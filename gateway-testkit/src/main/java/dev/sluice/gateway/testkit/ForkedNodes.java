@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -43,7 +44,8 @@ final class ForkedNodes {
     private final Set<Integer> stoppedBrokers = new HashSet<>();
     private final Thread shutdownHook;
 
-    private ForkedNodes(String clusterName, Path root, ForkedJvm jvm, ForkedNode controller, Map<Integer, ForkedNode> brokers) {
+    private ForkedNodes(
+            String clusterName, Path root, ForkedJvm jvm, ForkedNode controller, Map<Integer, ForkedNode> brokers) {
         this.clusterName = clusterName;
         this.root = root;
         this.jvm = jvm;
@@ -78,11 +80,11 @@ final class ForkedNodes {
                         spec.brokerConfig(id, ports[i + 1], ports[0], ForkedNode.dataDir(root, "broker", id))));
             }
             nodes = new ForkedNodes(clusterName, root, jvm, controller, brokers);
+            Runtime.getRuntime().addShutdownHook(nodes.shutdownHook);
         } catch (IOException | RuntimeException e) {
             deleteRecursively(root);
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(nodes.shutdownHook);
         try {
             String clusterId = Uuid.randomUuid().toString();
             for (ForkedNode node : nodes.all) {
@@ -155,7 +157,7 @@ final class ForkedNodes {
                 StringBuilder message = new StringBuilder("Timed out after " + timeout.toMillis() + " ms waiting for "
                         + what + " in " + clusterName + "; still waiting for:");
                 pending.forEach((id, why) -> message.append("\n  broker ").append(id).append(' ').append(why));
-                pending.keySet().forEach(id -> message.append(brokers.get(id).outputTail()));
+                pending.keySet().forEach(id -> message.append(Objects.requireNonNull(brokers.get(id)).outputTail()));
                 message.append(controller.outputTail());
                 throw new KafkaClusterException(message.toString());
             }

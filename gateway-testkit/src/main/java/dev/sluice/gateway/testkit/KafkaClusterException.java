@@ -1,8 +1,10 @@
 package dev.sluice.gateway.testkit;
 
 /**
- * A {@link KafkaCluster} could not do what was asked of it: the brokers failed to start or stop, a
- * topic could not be created, or a wait for the brokers to agree ran past its deadline.
+ * A {@link KafkaCluster} or {@link ForkedKafkaCluster} could not do what was asked of it: the
+ * brokers failed to start or stop, a topic could not be created, or a wait for the brokers to agree
+ * ran past its deadline. For a forked cluster the message quotes the last lines the nodes concerned
+ * wrote.
  *
  * <p>Misuse of the fixture (starting it twice, asking a stopped cluster for its address, naming a
  * broker that does not exist) is reported with {@link IllegalStateException} or {@link

@@ -1,6 +1,6 @@
 /**
- * Test support for code built on Sluice: real Apache Kafka brokers inside the test JVM, and Netty
- * buffer leaks that fail the build instead of scrolling past in a log.
+ * Test support for code built on Sluice: real Apache Kafka brokers inside the test JVM or in child
+ * JVMs, and Netty buffer leaks that fail the build instead of scrolling past in a log.
  *
  * <h2>Real brokers</h2>
  *
@@ -25,6 +25,26 @@
  * }
  * }</pre>
  *
+ * <h2>Brokers in child JVMs</h2>
+ *
+ * <p>{@link dev.sluice.gateway.testkit.ForkedKafkaCluster} runs each broker, and one controller, as
+ * a JVM of its own, started from the test JVM's class path. It costs more (about 140 MB and a few
+ * seconds per node) but gives what in-process brokers cannot: broker node ids of the test's choosing
+ * (such as {@code 100, 200, 300}) and a broker killed with {@code SIGKILL} and started again. {@link
+ * dev.sluice.gateway.testkit.ForkedKafkaClusterExtension} is its JUnit Jupiter extension:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final ForkedKafkaClusterExtension KAFKA = ForkedKafkaClusterExtension.brokerIds(100, 200, 300);
+ *
+ * @Test
+ * void gatewayDropsADeadBroker() {
+ *     KAFKA.cluster().killBroker(200);
+ *     KAFKA.cluster().awaitBrokerFenced(200);
+ *     // ...
+ * }
+ * }</pre>
+ *
  * <h2>Leaks fail the build</h2>
  *
  * <p>{@link dev.sluice.gateway.testkit.NettyLeakDetection} is a JUnit Jupiter extension, registered
@@ -43,8 +63,9 @@
  *
  * <p>Kafka's test kit is not a supported Kafka API. The types of kafka-clients that appear here
  * ({@code Admin}) follow the kafka-clients version of the build; the in-process broker always has
- * the same version as kafka-clients (4.3.1 at the time of writing). For a broker of another version,
- * or a TLS listener, run the broker as a child JVM instead (see the project's TESTING notes).
+ * the same version as kafka-clients (4.3.1 at the time of writing), and so does a forked broker,
+ * which runs the {@code kafka_2.13} classes of the test class path. A broker of another version, or
+ * a TLS listener, is not supported by either fixture yet (see the project's TESTING notes).
  *
  * <p>Every type is null-hostile unless a parameter or return value says {@code @Nullable}.
  */
