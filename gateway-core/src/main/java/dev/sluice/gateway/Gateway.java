@@ -128,7 +128,7 @@ public final class Gateway implements AutoCloseable {
         BrokerRegistry registry = new BrokerRegistry(settings.routing(), listeners,
                 settings.brokerRemovalDelay().toNanos(), System::nanoTime, settings.upstream());
         runtime = new ProxyRuntime(settings.proxy(), registry, NioSocketChannel.class,
-                new DefaultChannelGroup(name + "-clients", control));
+                new DefaultChannelGroup(name + "-clients", control), settings.interceptors(), settings.eventListener());
         runtimeRef.set(runtime);
         monitor = new ClusterMonitor(control, NioSocketChannel.class, registry,
                 settings.proxy().connectTimeoutMillis(), settings.upstreamRequestTimeout().toMillis(),

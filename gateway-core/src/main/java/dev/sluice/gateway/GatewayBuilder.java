@@ -2,6 +2,8 @@ package dev.sluice.gateway;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
+import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.proxy.ProxyConfig;
@@ -55,6 +57,10 @@ public final class GatewayBuilder {
     private int writeBufferLowWaterMark = 256 * 1024;
     private int writeBufferHighWaterMark = 1024 * 1024;
     private @Nullable PlainCredentials upstreamPlain;
+    private final List<InterceptorSpec> interceptors = new ArrayList<>();
+    private GatewayEventListener eventListener = GatewayEventListener.noop();
+    private boolean eventListenerSet;
+    private Duration interceptorTimeout = Duration.ofSeconds(30);
 
     GatewayBuilder() {}
 
@@ -217,6 +223,46 @@ public final class GatewayBuilder {
     }
 
     /**
+     * Adds an interceptor. Interceptors run in the order they are added on requests, and in reverse
+     * on responses. Requests of API keys no interceptor names are never decoded.
+     *
+     * <pre>{@code
+     * builder.intercept(InterceptorSpec.on(Api.CREATE_TOPICS).use(new TopicNamingPolicy()));
+     * }</pre>
+     */
+    public GatewayBuilder intercept(InterceptorSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        for (InterceptorSpec existing : interceptors) {
+            if (existing == spec) {
+                throw new IllegalArgumentException("interceptor " + spec.name() + " is already registered");
+            }
+        }
+        interceptors.add(spec);
+        return this;
+    }
+
+    /**
+     * How long one interceptor may take over a request before the client gets REQUEST_TIMED_OUT for
+     * it (the interceptor's late result is then ignored). Default 30 s.
+     */
+    public GatewayBuilder interceptorTimeout(Duration timeout) {
+        this.interceptorTimeout = positive("interceptorTimeout", timeout);
+        return this;
+    }
+
+    /** Receives the gateway's events (connections, requests, interceptor failures). Default: none. */
+    public GatewayBuilder eventListener(GatewayEventListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (eventListenerSet) {
+            throw new IllegalStateException("an event listener is already set (" + eventListener.getClass().getName()
+                    + "); combine several in one listener of your own");
+        }
+        this.eventListener = listener;
+        this.eventListenerSet = true;
+        return this;
+    }
+
+    /**
      * SASL/PLAIN credentials for the gateway's <em>own</em> connection to the cluster (broker
      * discovery), for clusters whose listener requires SASL. The principal needs only to describe
      * the cluster. Client connections are not affected: clients authenticate themselves, through the
@@ -255,10 +301,12 @@ public final class GatewayBuilder {
                 maxConnections,
                 (int) Math.min(Integer.MAX_VALUE, upstreamConnectTimeout.toMillis()),
                 writeBufferLowWaterMark,
-                writeBufferHighWaterMark);
+                writeBufferHighWaterMark,
+                name,
+                interceptorTimeout.toNanos());
         return new Gateway(new GatewaySettings(name, List.copyOf(upstream), routing, bindAddress, proxy,
                 ioThreads, upstreamRequestTimeout, metadataRefreshInterval, brokerRemovalDelay, startupTimeout,
-                upstreamPlain));
+                upstreamPlain, List.copyOf(interceptors), eventListener));
     }
 
     private static int positive(String what, int value) {

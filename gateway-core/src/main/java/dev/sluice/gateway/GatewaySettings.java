@@ -2,6 +2,8 @@ package dev.sluice.gateway;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
+import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
 import dev.sluice.gateway.internal.proxy.ProxyConfig;
 import org.jspecify.annotations.Nullable;
@@ -20,4 +22,6 @@ record GatewaySettings(
         Duration metadataRefreshInterval,
         Duration brokerRemovalDelay,
         Duration startupTimeout,
-        @Nullable PlainCredentials upstreamPlain) {}
+        @Nullable PlainCredentials upstreamPlain,
+        List<InterceptorSpec> interceptors,
+        GatewayEventListener eventListener) {}

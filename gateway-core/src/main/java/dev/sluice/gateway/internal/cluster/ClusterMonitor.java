@@ -3,7 +3,6 @@ package dev.sluice.gateway.internal.cluster;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.GatewayException;
 import dev.sluice.gateway.api.HostPort;
-import dev.sluice.gateway.internal.codec.ByteBufWritable;
 import dev.sluice.gateway.internal.codec.CorruptFrameException;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.FrameLimits;
@@ -30,7 +29,6 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
-import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
@@ -38,7 +36,6 @@ import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,19 +260,7 @@ public final class ClusterMonitor {
             return CompletableFuture.failedFuture(new GatewayException("monitor connection closed"));
         }
         int correlationId = nextCorrelationId++;
-        RequestHeaderData header = new RequestHeaderData()
-                .setRequestApiKey(key.id)
-                .setRequestApiVersion(version)
-                .setCorrelationId(correlationId)
-                .setClientId(CLIENT_ID);
-        short headerVersion = key.requestHeaderVersion(version);
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        int size = header.size(cache, headerVersion) + body.size(cache, version);
-        ByteBuf frame = ch.alloc().buffer(Frames.SIZE_PREFIX + size);
-        frame.writeInt(size);
-        ByteBufWritable out = new ByteBufWritable(frame);
-        header.write(out, cache, headerVersion);
-        body.write(out, cache, version);
+        ByteBuf frame = MessageCodec.encodeRequest(ch.alloc(), key, version, correlationId, CLIENT_ID, body);
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         pending = new Pending(correlationId, key, version, result);
         ScheduledFuture<?> timeout = loop.schedule(() -> {

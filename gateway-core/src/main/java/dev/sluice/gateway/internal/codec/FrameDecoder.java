@@ -23,7 +23,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
-    private enum AuthState { NOT_REQUIRED, UNAUTHENTICATED, SASL_STEP_SUCCEEDED, AUTHENTICATED }
+    private enum AuthState { UNAUTHENTICATED, SASL_STEP_SUCCEEDED, AUTHENTICATED }
 
     private final FrameLimits limits;
     private final int minFrame;
@@ -41,7 +41,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.limits = limits;
         this.minFrame = (requests ? Frames.MIN_REQUEST_FRAME : Frames.MIN_RESPONSE_FRAME) - Frames.SIZE_PREFIX;
         this.direction = direction;
-        this.authState = limits.authenticating() ? AuthState.UNAUTHENTICATED : AuthState.NOT_REQUIRED;
+        this.authState = AuthState.UNAUTHENTICATED;
     }
 
     /** A {@code SaslAuthenticate} round was answered with error NONE by the broker. */
@@ -53,7 +53,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     /** Whether the larger, authenticated limit is in force. */
     public boolean authenticated() {
-        return authState == AuthState.AUTHENTICATED || authState == AuthState.NOT_REQUIRED;
+        return !limits.authenticating() || authState == AuthState.AUTHENTICATED;
+    }
+
+    /**
+     * Whether the client has completed a SASL authentication that the broker accepted (tracked on
+     * every listener, whether or not it enforces the pre-authentication limit).
+     */
+    public boolean saslAuthenticated() {
+        return authState == AuthState.AUTHENTICATED;
     }
 
     /** Names the usual culprits when the first bytes are not Kafka at all. */

@@ -2,6 +2,7 @@ package dev.sluice.gateway.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.jspecify.annotations.Nullable;
 
 /** Finds where the body of a request or response frame starts, by the header version in force. */
 public final class Headers {
@@ -35,6 +36,28 @@ public final class Headers {
             index = StructureWalker.skipTaggedFields(frame, index, limit);
         }
         return index;
+    }
+
+    /**
+     * The client id of a request frame's header (v1+), or {@code null} when the header has none or
+     * it is null. Allocates the string: for the decoding path, not for pass-through.
+     */
+    public static @Nullable String requestClientId(ByteBuf frame, ApiKeys key, short version) {
+        if (key.requestHeaderVersion(version) < 1) {
+            return null;
+        }
+        int index = frame.readerIndex() + Frames.REQUEST_CLIENT_ID;
+        if (index + 2 > frame.writerIndex()) {
+            throw new CorruptFrameException("request header truncated");
+        }
+        short length = frame.getShort(index);
+        if (length < 0) {
+            return null;
+        }
+        if (index + 2 + length > frame.writerIndex()) {
+            throw new CorruptFrameException("client_id runs past the end of the frame");
+        }
+        return frame.toString(index + 2, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

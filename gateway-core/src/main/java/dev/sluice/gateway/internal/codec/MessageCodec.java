@@ -2,9 +2,11 @@ package dev.sluice.gateway.internal.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes message bodies with kafka-clients' generated classes and re-encodes whole frames, keeping
@@ -52,6 +54,28 @@ public final class MessageCodec {
         out.writeBytes(original, original.readerIndex(), headerLength);
         body.write(new ByteBufWritable(out), cache, version);
         Frames.fixSizePrefix(out);
+        return out;
+    }
+
+    /**
+     * A whole request frame built from scratch: size, request header for {@code key} at {@code
+     * version} ({@code correlationId}, {@code clientId}, no tagged fields), then {@code body}.
+     */
+    public static ByteBuf encodeRequest(ByteBufAllocator alloc, ApiKeys key, short version, int correlationId,
+            @Nullable String clientId, ApiMessage body) {
+        RequestHeaderData header = new RequestHeaderData()
+                .setRequestApiKey(key.id)
+                .setRequestApiVersion(version)
+                .setCorrelationId(correlationId)
+                .setClientId(clientId);
+        short headerVersion = key.requestHeaderVersion(version);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int size = header.size(cache, headerVersion) + body.size(cache, version);
+        ByteBuf out = alloc.buffer(Frames.SIZE_PREFIX + size);
+        out.writeInt(size);
+        ByteBufWritable writable = new ByteBufWritable(out);
+        header.write(writable, cache, headerVersion);
+        body.write(writable, cache, version);
         return out;
     }
 

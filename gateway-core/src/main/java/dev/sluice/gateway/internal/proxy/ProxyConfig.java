@@ -13,6 +13,8 @@ import dev.sluice.gateway.internal.codec.FrameLimits;
  * @param connectTimeoutMillis how long opening an upstream connection may take
  * @param writeBufferLowWaterMark bytes queued for a peer below which reads resume
  * @param writeBufferHighWaterMark bytes queued for a peer above which the other side stops reading
+ * @param gatewayName the gateway's name, for connection contexts and logs
+ * @param interceptorTimeoutNanos how long one interceptor may take over a request; 0 for no limit
  */
 public record ProxyConfig(
         FrameLimits clientLimits,
@@ -21,4 +23,6 @@ public record ProxyConfig(
         int maxConnections,
         int connectTimeoutMillis,
         int writeBufferLowWaterMark,
-        int writeBufferHighWaterMark) {}
+        int writeBufferHighWaterMark,
+        String gatewayName,
+        long interceptorTimeoutNanos) {}

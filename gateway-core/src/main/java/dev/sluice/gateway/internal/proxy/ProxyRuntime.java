@@ -1,6 +1,8 @@
 package dev.sluice.gateway.internal.proxy;
 
 import dev.sluice.gateway.api.ListenerSpec;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
+import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import io.netty.channel.Channel;
@@ -8,8 +10,11 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +34,38 @@ public final class ProxyRuntime {
     final ApiVersionsFilter apiVersions = new ApiVersionsFilter(decoded);
     final ResponseProcessors processors;
     final Class<? extends SocketChannel> channelType;
+    final List<InterceptorSpec> interceptors;
+    final GuardedListener listener;
+    private final boolean[] interceptedKeys;
+    private final AtomicLong connectionIds = new AtomicLong();
     private final ChannelGroup clients;
     private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
 
-    public ProxyRuntime(ProxyConfig config, BrokerRegistry registry,
-            Class<? extends SocketChannel> channelType, ChannelGroup clients) {
+    public ProxyRuntime(ProxyConfig config, BrokerRegistry registry, Class<? extends SocketChannel> channelType,
+            ChannelGroup clients, List<InterceptorSpec> interceptors, GatewayEventListener listener) {
         this.config = config;
         this.registry = registry;
         this.processors = new ResponseProcessors(registry, apiVersions);
         this.channelType = channelType;
         this.clients = clients;
+        this.interceptors = List.copyOf(interceptors);
+        this.listener = new GuardedListener(listener);
+        this.interceptedKeys = new boolean[Short.MAX_VALUE + 1];
+        for (InterceptorSpec spec : this.interceptors) {
+            for (ApiKeys key : spec.apis()) {
+                interceptedKeys[key.id] = true;
+            }
+        }
+    }
+
+    /** Whether any interceptor registered for {@code apiKey}: the one check on the pass-through path. */
+    boolean intercepted(short apiKey) {
+        return apiKey >= 0 && interceptedKeys[apiKey];
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
     }
 
     /** The child handler for connections accepted on {@code listener}. */
@@ -52,18 +78,21 @@ public final class ProxyRuntime {
         };
     }
 
-    private void accept(SocketChannel ch, ListenerSpec listener) {
+    private void accept(SocketChannel ch, ListenerSpec spec) {
         accepted.increment();
         int open = connections.incrementAndGet();
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        SessionContext context = new SessionContext(nextConnectionId(), config.gatewayName(), spec,
+                ch.remoteAddress());
         if (open > config.maxConnections()) {
-            LOG.warn("Refusing connection from {}: {} client connections open, the limit is {}",
-                    ch.remoteAddress(), open - 1, config.maxConnections());
+            String reason = open - 1 + " client connections open, the limit is " + config.maxConnections();
+            LOG.warn("Refusing connection from {}: {}", ch.remoteAddress(), reason);
+            listener.connectionRejected(context, reason);
             ch.close();
             return;
         }
         clients.add(ch);
-        ProxySession session = new ProxySession(this, ch, listener);
+        ProxySession session = new ProxySession(this, ch, context);
         FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
         ch.pipeline().addLast("frames", decoder);
         ch.pipeline().addLast("session", session.clientHandler(decoder));

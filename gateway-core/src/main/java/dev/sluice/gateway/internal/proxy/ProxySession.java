@@ -3,10 +3,13 @@ package dev.sluice.gateway.internal.proxy;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
+import dev.sluice.gateway.api.intercept.Interceptor;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.internal.codec.CorruptFrameException;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.Frames;
 import dev.sluice.gateway.internal.codec.ProduceRequests;
+import dev.sluice.gateway.internal.intercept.InterceptorChain;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,8 +24,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,14 +37,22 @@ import org.slf4j.LoggerFactory;
  * One client connection paired with one upstream connection, both on the client's event loop.
  *
  * <pre>
- * client --frames--> [peek key/version/corr id] --patch corr id--> upstream      (retained slice)
- * client <--frames-- [in-flight ring, in order] <--processor or patch-- upstream
+ * client --frames--> [peek key/version/corr id] --+-- not intercepted: patch corr id --> upstream
+ *                                                  +-- intercepted: decode, interceptors, re-encode --> upstream
+ * client <--in order-- [client queue] <--+-- processor or patch <-- [upstream queue] <-- upstream
+ *                                        +-- interceptors in reverse, re-encode <--+
  * </pre>
  *
- * <p>Requests are forwarded as the retained slices the frame decoder produced, with only the
- * correlation id patched to the gateway's own upstream numbering. Responses are matched to the
- * oldest request awaiting one; those of API keys with a {@link ResponseProcessor} are handed to it,
- * all others are forwarded with the client's correlation id patched back.
+ * <p>Requests of API keys no interceptor registered for are forwarded as the retained slices the
+ * frame decoder produced, with only the correlation id patched to the gateway's own upstream
+ * numbering; their responses get the client's id patched back, and only the few keys with a {@link
+ * ResponseProcessor} are read at all. Requests an interceptor registered for go through an {@link
+ * Exchange}.
+ *
+ * <p>Two queues keep order: the {@link ClientQueue} holds the client's requests in the order it sent
+ * them and delivers answers strictly from its head; the {@link UpstreamQueue} holds what was sent
+ * upstream, in send order, which is the order the broker answers in. They differ once interceptors
+ * delay, short-circuit or add requests.
  *
  * <p>Backpressure: the client is not read while the upstream connection is unwritable, while the
  * in-flight limit is reached, or while the upstream connection is being opened; the upstream
@@ -55,22 +68,35 @@ final class ProxySession {
     private static final int PAUSE_UPSTREAM_UNWRITABLE = 2;
     private static final int PAUSE_IN_FLIGHT = 4;
 
-    private final ProxyRuntime runtime;
-    private final Channel client;
-    private final ListenerSpec listener;
-    private final InFlightRing ring;
+    final ProxyRuntime runtime;
+    final Channel client;
+    final SessionContext context;
+    final ClientQueue clientQueue;
+    final UpstreamQueue upstreamQueue;
+    private final IdentityWatch identity;
     private @Nullable Channel upstream;
     private @Nullable FrameDecoder clientDecoder;
+    private @Nullable InterceptorChain chain;
+    private @Nullable Interceptor @Nullable [] instances;
     private int nextUpstreamId;
     private int clientPause = PAUSE_CONNECTING;
     private boolean clientDirty;
+    private boolean upstreamDirty;
+    private boolean inClientRead;
     private boolean closed;
+    private long requests;
+    private long bytesIn;
+    private long bytesOut;
 
-    ProxySession(ProxyRuntime runtime, Channel client, ListenerSpec listener) {
+    ProxySession(ProxyRuntime runtime, Channel client, SessionContext context) {
         this.runtime = runtime;
         this.client = client;
-        this.listener = listener;
-        this.ring = new InFlightRing(Math.min(runtime.config.maxInFlightRequests(), 16));
+        this.context = context;
+        int initial = Math.min(runtime.config.maxInFlightRequests(), 16);
+        this.clientQueue = new ClientQueue(initial);
+        this.upstreamQueue = new UpstreamQueue(initial);
+        this.identity = new IdentityWatch(context);
+        runtime.listener.connectionOpened(context);
     }
 
     ChannelHandler clientHandler(FrameDecoder decoder) {
@@ -80,6 +106,7 @@ final class ProxySession {
 
     /** Opens the upstream connection; client reads start once it is up. */
     void connectUpstream() {
+        ListenerSpec listener = context.listener();
         List<HostPort> candidates;
         if (listener.isBootstrap()) {
             candidates = runtime.registry.bootstrapCandidates();
@@ -87,9 +114,7 @@ final class ProxySession {
             int brokerId = listener.brokerId().getAsInt();
             BrokerNode broker = runtime.registry.broker(brokerId);
             if (broker == null) {
-                LOG.warn("Closing {}: broker {} of port {} is no longer part of the cluster",
-                        ProxyRuntime.describe(client), brokerId, listener.port());
-                close();
+                reject("broker " + brokerId + " of port " + listener.port() + " is no longer part of the cluster");
                 return;
             }
             candidates = List.of(broker.address());
@@ -102,8 +127,7 @@ final class ProxySession {
             return;
         }
         if (index >= candidates.size()) {
-            LOG.warn("Closing {}: no upstream broker reachable (tried {})", ProxyRuntime.describe(client), candidates);
-            close();
+            reject("no upstream broker reachable (tried " + candidates + ")");
             return;
         }
         HostPort target = candidates.get(index);
@@ -125,7 +149,7 @@ final class ProxySession {
                 });
         bootstrap.connect(target.host(), target.port()).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                LOG.debug("Upstream {} unreachable for {}: {}", target, ProxyRuntime.describe(client), f.cause().toString());
+                LOG.debug("Upstream {} unreachable for {}: {}", target, context, f.cause().toString());
                 connect(candidates, index + 1);
                 return;
             }
@@ -148,30 +172,123 @@ final class ProxySession {
         }
         short apiKey = Frames.apiKey(frame);
         short apiVersion = Frames.apiVersion(frame);
-        int downstreamId = Frames.requestCorrelationId(frame);
+        int correlationId = Frames.requestCorrelationId(frame);
+        int size = frame.readableBytes();
+        requests++;
+        bytesIn += size;
         if (!runtime.decoded.accepts(apiKey, apiVersion)) {
             frame.release();
             if (apiKey == ApiKeys.API_VERSIONS.id) {
-                ring.addReady(downstreamId, apiKey, apiVersion,
-                        runtime.apiVersions.unsupportedVersion(client.alloc(), downstreamId));
-                drainToClient();
+                long seq = clientQueue.add(correlationId, apiKey, apiVersion, now(), size);
+                complete(seq, runtime.apiVersions.unsupportedVersion(client.alloc(), correlationId));
                 return;
             }
-            LOG.warn("Closing {}: the gateway does not support {} v{}", ProxyRuntime.describe(client),
-                    apiName(apiKey), apiVersion);
-            close();
+            reject("the gateway does not support " + apiName(apiKey) + " v" + apiVersion);
             return;
         }
+        identity.watch(frame, apiKey, apiVersion);
         boolean expectsResponse = apiKey != ApiKeys.PRODUCE.id || ProduceRequests.acks(frame, apiVersion) != 0;
+        if (runtime.intercepted(apiKey)) {
+            List<InterceptorChain.Named> applicable = applicableInterceptors(apiKey, apiVersion);
+            if (!applicable.isEmpty()) {
+                context.authenticated(clientDecoder != null && clientDecoder.saslAuthenticated());
+                long seq = expectsResponse ? clientQueue.add(correlationId, apiKey, apiVersion, now(), size) : -1;
+                checkInFlightLimit();
+                new Exchange(this, frame, ApiKeys.forId(apiKey), apiVersion, seq).run(chain(), applicable);
+                return;
+            }
+        }
         int upstreamId = nextUpstreamId++;
         Frames.setRequestCorrelationId(frame, upstreamId);
         if (expectsResponse) {
-            ring.addUpstream(upstreamId, downstreamId, apiKey, apiVersion);
-            if (ring.size() >= runtime.config.maxInFlightRequests()) {
-                pauseClient(PAUSE_IN_FLIGHT);
-            }
+            long seq = clientQueue.add(correlationId, apiKey, apiVersion, now(), size);
+            upstreamQueue.addForClient(upstreamId, apiKey, apiVersion, seq);
+            checkInFlightLimit();
         }
         up.write(frame, up.voidPromise());
+    }
+
+    private List<InterceptorChain.Named> applicableInterceptors(short apiKey, short apiVersion) {
+        List<InterceptorSpec> specs = runtime.interceptors;
+        ApiKeys key = ApiKeys.forId(apiKey);
+        List<InterceptorChain.Named> applicable = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            InterceptorSpec spec = specs.get(i);
+            if (!spec.covers(key, apiVersion)) {
+                continue;
+            }
+            boolean applies;
+            try {
+                applies = spec.appliesTo(context);
+            } catch (RuntimeException e) {
+                LOG.warn("The when(...) predicate of interceptor {} threw for {}; the interceptor is skipped",
+                        spec.name(), context, e);
+                applies = false;
+            }
+            if (applies) {
+                applicable.add(new InterceptorChain.Named(spec.name(), instance(i, spec)));
+            }
+        }
+        return applicable;
+    }
+
+    private Interceptor instance(int index, InterceptorSpec spec) {
+        if (instances == null) {
+            instances = new Interceptor[runtime.interceptors.size()];
+        }
+        Interceptor instance = instances[index];
+        if (instance == null) {
+            instance = spec.newInstance();
+            instances[index] = instance;
+        }
+        return instance;
+    }
+
+    private InterceptorChain chain() {
+        InterceptorChain c = chain;
+        if (c == null) {
+            c = new InterceptorChain(context,
+                    task -> {
+                        if (client.eventLoop().inEventLoop()) {
+                            task.run();
+                        } else {
+                            client.eventLoop().execute(task);
+                        }
+                    },
+                    (task, nanos) -> {
+                        var scheduled = client.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
+                        return () -> scheduled.cancel(false);
+                    },
+                    runtime.config.interceptorTimeoutNanos(),
+                    (name, request, cause) -> {
+                        LOG.warn("Interceptor {} failed {} on {}; the client gets an error response", name, request,
+                                context, cause);
+                        runtime.listener.interceptorFailed(context, name, request.apiKey().id, request.apiVersion(),
+                                cause);
+                    });
+            chain = c;
+        }
+        return c;
+    }
+
+    /** Writes a frame upstream (ownership passes); flushed at the end of the read, or now if outside one. */
+    void writeUpstream(ByteBuf frame) {
+        Channel up = upstream;
+        if (closed || up == null) {
+            frame.release();
+            return;
+        }
+        up.write(frame, up.voidPromise());
+        if (inClientRead) {
+            upstreamDirty = true;
+        } else {
+            up.flush();
+        }
+    }
+
+    /** The next correlation id of the gateway's own upstream numbering. */
+    int nextUpstreamId() {
+        return nextUpstreamId++;
     }
 
     // ---------------------------------------------------------------- responses
@@ -181,86 +298,128 @@ final class ProxySession {
             frame.release();
             return;
         }
-        long seq = ring.nextAwaiting();
         int correlationId = Frames.responseCorrelationId(frame);
-        if (seq < 0 || correlationId != ring.upstreamId(seq)) {
+        if (upstreamQueue.isEmpty() || correlationId != upstreamQueue.headUpstreamId()) {
             frame.release();
-            LOG.warn("Closing {}: broker answered correlation id {} but {} was expected",
-                    ProxyRuntime.describe(client), correlationId, seq < 0 ? "no response" : ring.upstreamId(seq));
-            close();
+            reject("broker answered correlation id " + correlationId + " but "
+                    + (upstreamQueue.isEmpty() ? "no response" : upstreamQueue.headUpstreamId()) + " was expected");
             return;
         }
-        short apiKey = ring.apiKey(seq);
-        short apiVersion = ring.apiVersion(seq);
-        Frames.setResponseCorrelationId(frame, ring.downstreamId(seq));
+        short apiKey = upstreamQueue.headApiKey();
+        short apiVersion = upstreamQueue.headApiVersion();
+        long seq = upstreamQueue.headClientSeq();
+        UpstreamQueue.Callback callback = upstreamQueue.headCallback();
+        upstreamQueue.removeHead();
+        if (callback != null) {
+            callback.onResponse(frame, apiKey, apiVersion);
+            return;
+        }
+        Frames.setResponseCorrelationId(frame, clientQueue.correlationId(seq));
+        Object result = process(frame, apiKey, apiVersion);
+        if (result instanceof ByteBuf out) {
+            complete(seq, out);
+        } else {
+            whenProcessed(result, out -> complete(seq, out));
+        }
+    }
+
+    /**
+     * Runs the response processor of {@code apiKey}, if any: returns the frame to deliver, or a
+     * {@code CompletionStage<ByteBuf>}. Takes ownership of {@code frame}.
+     */
+    Object process(ByteBuf frame, short apiKey, short apiVersion) {
         ResponseProcessor processor = runtime.processors.forKey(apiKey);
         if (processor == null) {
-            complete(seq, frame);
-            return;
+            return frame;
         }
-        Object result;
         try {
-            result = processor.process(this, frame, ApiKeys.forId(apiKey), apiVersion);
+            return processor.process(this, frame, ApiKeys.forId(apiKey), apiVersion);
         } catch (RuntimeException e) {
             frame.release();
             throw e;
         }
-        if (result instanceof ByteBuf out) {
-            complete(seq, out);
-            return;
-        }
-        ring.markPending(seq);
-        @SuppressWarnings("unchecked")
-        CompletionStage<ByteBuf> stage = (CompletionStage<ByteBuf>) result;
-        stage.whenComplete((out, error) -> client.eventLoop().execute(() -> {
+    }
+
+    /** Continues with the processed frame on the event loop; failures close the connection. */
+    @SuppressWarnings("unchecked")
+    void whenProcessed(Object pending, java.util.function.Consumer<ByteBuf> then) {
+        ((CompletionStage<ByteBuf>) pending).whenComplete((out, error) -> client.eventLoop().execute(() -> {
             if (closed) {
                 ReferenceCountUtil.release(out);
-                return;
+            } else if (error != null) {
+                reject("processing a response failed: " + error);
+            } else {
+                then.accept(out);
+                flushClient();
             }
-            if (error != null) {
-                LOG.warn("Closing {}: processing a {} response failed: {}", ProxyRuntime.describe(client),
-                        apiName(apiKey), error.toString());
-                close();
-                return;
-            }
-            ring.markReady(seq, out);
-            drainToClient();
-            resumeBelowInFlightLimit();
-            flushClient();
         }));
     }
 
-    private void complete(long seq, ByteBuf response) {
-        if (ring.isHead(seq)) {
-            ring.removeHead(seq);
-            writeClient(response);
+    /** Delivers (or queues) the answer of client slot {@code seq}; ownership of {@code answer} passes. */
+    void complete(long seq, ByteBuf answer) {
+        if (closed || !clientQueue.isPending(seq)) {
+            answer.release();
+            return;
+        }
+        if (clientQueue.isHead(seq)) {
+            deliver(seq, answer);
+            clientQueue.removeHead(seq);
             drainToClient();
         } else {
-            ring.markReady(seq, response);
+            clientQueue.markReady(seq, answer);
         }
         resumeBelowInFlightLimit();
     }
 
-    /** Resumes reading the client once delivered responses bring it back under the in-flight limit. */
-    private void resumeBelowInFlightLimit() {
-        if ((clientPause & PAUSE_IN_FLIGHT) != 0 && ring.size() < runtime.config.maxInFlightRequests()) {
-            resumeClient(PAUSE_IN_FLIGHT);
+    /** The connection closes once every answer before slot {@code seq} is written; {@code seq} gets none. */
+    void closeAt(long seq, String reason) {
+        if (closed) {
+            return;
         }
+        if (seq < 0) {
+            reject(reason);
+            return;
+        }
+        LOG.info("Closing {} after the answers to its earlier requests: {}", context, reason);
+        clientQueue.markClose(seq);
+        drainToClient();
     }
 
     private void drainToClient() {
-        Object ready;
-        while ((ready = ring.pollReady()) != null) {
-            writeClient(ready);
+        while (true) {
+            if (clientQueue.headCloses()) {
+                flushClient();
+                close();
+                return;
+            }
+            long seq = clientQueue.readyHead();
+            if (seq < 0) {
+                return;
+            }
+            Object answer = clientQueue.pollHead();
+            reportDelivery(seq, answer);
+            client.write(answer, client.voidPromise());
+            clientDirty = true;
         }
     }
 
-    private void writeClient(Object response) {
-        client.write(response, client.voidPromise());
+    /** Reports a delivery and writes it; the slot is still in the queue. */
+    private void deliver(long seq, ByteBuf answer) {
+        reportDelivery(seq, answer);
+        client.write(answer, client.voidPromise());
         clientDirty = true;
     }
 
-    private void flushClient() {
+    void reportDelivery(long seq, Object answer) {
+        int responseBytes = answer instanceof ByteBuf b ? b.readableBytes() : 0;
+        bytesOut += responseBytes;
+        if (!runtime.listener.isNoop()) {
+            runtime.listener.requestCompleted(context, clientQueue.apiKey(seq), clientQueue.apiVersion(seq),
+                    clientQueue.requestBytes(seq), responseBytes, System.nanoTime() - clientQueue.startNanos(seq));
+        }
+    }
+
+    void flushClient() {
         if (clientDirty) {
             clientDirty = false;
             client.flush();
@@ -276,6 +435,22 @@ final class ProxySession {
 
     // ---------------------------------------------------------------- flow control and lifecycle
 
+    private long now() {
+        return runtime.listener.isNoop() ? 0 : System.nanoTime();
+    }
+
+    private void checkInFlightLimit() {
+        if (clientQueue.size() >= runtime.config.maxInFlightRequests()) {
+            pauseClient(PAUSE_IN_FLIGHT);
+        }
+    }
+
+    private void resumeBelowInFlightLimit() {
+        if ((clientPause & PAUSE_IN_FLIGHT) != 0 && clientQueue.size() < runtime.config.maxInFlightRequests()) {
+            resumeClient(PAUSE_IN_FLIGHT);
+        }
+    }
+
     private void pauseClient(int reason) {
         clientPause |= reason;
         client.config().setAutoRead(false);
@@ -288,17 +463,33 @@ final class ProxySession {
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Closes the connection on purpose, telling the log and the event listener why. */
+    void reject(String reason) {
+        if (closed) {
+            return;
+        }
+        LOG.warn("Closing {}: {}", context, reason);
+        runtime.listener.connectionRejected(context, reason);
+        close();
+    }
+
     void close() {
         if (closed) {
             return;
         }
         closed = true;
-        ring.releaseAll();
+        clientQueue.releaseAll();
+        upstreamQueue.closeAll();
         closeAfterFlush(client);
         Channel up = upstream;
         if (up != null) {
             closeAfterFlush(up);
         }
+        runtime.listener.connectionClosed(context, requests, bytesIn, bytesOut);
     }
 
     private static void closeAfterFlush(Channel channel) {
@@ -312,22 +503,24 @@ final class ProxySession {
     private void onException(String side, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof CorruptFrameException) {
-            LOG.warn("Closing {}: {}", ProxyRuntime.describe(client), root.getMessage());
+            reject(root.getMessage());
         } else if (root instanceof IOException) {
-            LOG.debug("Closing {}: {} connection failed: {}", ProxyRuntime.describe(client), side, root.toString());
+            LOG.debug("Closing {}: {} connection failed: {}", context, side, root.toString());
+            close();
         } else {
-            LOG.warn("Closing {}: unexpected error on the {} side", ProxyRuntime.describe(client), side, root);
+            LOG.warn("Closing {}: unexpected error on the {} side", context, side, root);
+            close();
         }
-        close();
     }
 
-    private static String apiName(short apiKey) {
+    static String apiName(short apiKey) {
         return ApiKeys.hasId(apiKey) ? ApiKeys.forId(apiKey).name : "api key " + apiKey;
     }
 
     private final class ClientSide extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            inClientRead = true;
             try {
                 onClientFrame((ByteBuf) msg);
             } catch (CorruptFrameException e) {
@@ -338,8 +531,10 @@ final class ProxySession {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            inClientRead = false;
             Channel up = upstream;
             if (up != null) {
+                upstreamDirty = false;
                 up.flush();
             }
             flushClient();

@@ -103,10 +103,12 @@ class ResponseProcessorsTest {
 
     private ProxySession session(FrameDecoder decoder, EmbeddedChannel client) {
         ProxyConfig config = new ProxyConfig(new FrameLimits(MAX, MAX_BEFORE_AUTH, true),
-                FrameLimits.unauthenticated(MAX), 5, 10, 1_000, 32 * 1024, 64 * 1024);
+                FrameLimits.unauthenticated(MAX), 5, 10, 1_000, 32 * 1024, 64 * 1024, "test", 0);
         ProxyRuntime runtime = new ProxyRuntime(config, registry, NioSocketChannel.class,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
-        ProxySession session = new ProxySession(runtime, client, ListenerSpec.bootstrap(9092));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), java.util.List.of(),
+                dev.sluice.gateway.api.observe.GatewayEventListener.noop());
+        ProxySession session = new ProxySession(runtime, client, new SessionContext(1, "test",
+                ListenerSpec.bootstrap(9092), new java.net.InetSocketAddress("127.0.0.1", 1)));
         session.clientHandler(decoder);
         return session;
     }

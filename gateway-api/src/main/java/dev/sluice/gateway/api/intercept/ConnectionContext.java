@@ -1,0 +1,61 @@
+package dev.sluice.gateway.api.intercept;
+
+import dev.sluice.gateway.api.ListenerSpec;
+import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client connection as the gateway knows it: who the client is (as far as the protocol has
+ * told), where it came in, and per-connection state that interceptors share.
+ *
+ * <p>Identity fills in as the connection goes: the client id with the first request that carries
+ * one, the client software with ApiVersions v3+, the SASL mechanism with SaslHandshake, the SASL
+ * principal with the first SaslAuthenticate (PLAIN and SCRAM usernames; other mechanisms leave it
+ * {@code null}), and {@link #authenticated()} once the broker has accepted the authentication.
+ * The TLS principal is the subject of the client certificate the gateway verified, when the listener
+ * uses TLS with client authentication.
+ *
+ * <p>Threading: read it and change attributes on the connection's event loop (in an interceptor or a
+ * stage callback of its chain). Event listeners may read it from the same thread only.
+ */
+public interface ConnectionContext {
+
+    /** A number unique among this gateway's connections, for logs and correlation. */
+    long id();
+
+    /** The name of the gateway ({@code GatewayBuilder#name}). */
+    String gatewayName();
+
+    /** The listener the client connected to: the bootstrap port or the port of one broker. */
+    ListenerSpec listener();
+
+    /** The client's address. */
+    InetSocketAddress remoteAddress();
+
+    /** The client id of the most recent request that carried one, or {@code null}. */
+    @Nullable String clientId();
+
+    /** {@code client_software_name} from ApiVersions v3+, or {@code null}. */
+    @Nullable String clientSoftwareName();
+
+    /** {@code client_software_version} from ApiVersions v3+, or {@code null}. */
+    @Nullable String clientSoftwareVersion();
+
+    /** The verified TLS client certificate's subject, or {@code null}. */
+    @Nullable String tlsPrincipal();
+
+    /** The SASL mechanism the client asked for, or {@code null} before SaslHandshake. */
+    @Nullable String saslMechanism();
+
+    /** The SASL username (PLAIN and SCRAM), or {@code null}. */
+    @Nullable String saslPrincipal();
+
+    /** Whether the broker has accepted the client's SASL authentication. */
+    boolean authenticated();
+
+    /** The value stored under {@code key}, or {@code null}. */
+    <T> @Nullable T attribute(AttributeKey<T> key);
+
+    /** Stores {@code value} under {@code key} (removes it when {@code null}); returns the previous value. */
+    <T> @Nullable T setAttribute(AttributeKey<T> key, @Nullable T value);
+}
