@@ -381,6 +381,7 @@ final class ProxySession {
             return;
         }
         LOG.info("Closing {} after the answers to its earlier requests: {}", context, reason);
+        runtime.listener.connectionRejected(context, reason);
         clientQueue.markClose(seq);
         drainToClient();
     }
