@@ -3,12 +3,16 @@ package dev.sluice.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.gateway.api.intercept.Api;
+import dev.sluice.gateway.api.intercept.ConnectionContext;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,10 +32,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SaslPassthroughTest {
 
     private static final int BEFORE_AUTH_LIMIT = 64 * 1024;
+    private static final Map<String, String> IDENTITY = new ConcurrentHashMap<>();
 
     @RegisterExtension
     static final GatewayExtension GATEWAY = GatewayExtension.over(KafkaCluster.builder().brokers(1).saslPlain(),
             builder -> builder
+                .intercept(InterceptorSpec.on(Api.METADATA).name("identity").use(chain -> {
+                    ConnectionContext connection = chain.connection();
+                    IDENTITY.put("mechanism", String.valueOf(connection.saslMechanism()));
+                    IDENTITY.put("principal", String.valueOf(connection.saslPrincipal()));
+                    IDENTITY.put("authenticated", String.valueOf(connection.authenticated()));
+                    return chain.proceed();
+                }))
                 .upstreamSaslPlain(KafkaCluster.SASL_ADMIN_USER, KafkaCluster.SASL_ADMIN_PASSWORD)
                 .clientsAuthenticate(true)
                 .maxFrameBytesBeforeAuthentication(BEFORE_AUTH_LIMIT));
@@ -64,6 +76,16 @@ class SaslPassthroughTest {
         }
         assertThat(records).hasSize(1);
         assertThat(records.get(0).value()).hasSize(large.length);
+    }
+
+    @Test
+    void interceptorsSeeTheSaslMechanismUsernameAndOutcome() throws Exception {
+        try (Admin admin = Admin.create(GATEWAY.harness().clientConfig(GATEWAY.kafka()))) {
+            admin.describeCluster().nodes().get();
+        }
+        assertThat(IDENTITY).containsEntry("mechanism", "PLAIN")
+                .containsEntry("principal", KafkaCluster.SASL_ADMIN_USER)
+                .containsEntry("authenticated", "true");
     }
 
     @Test
