@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The pass-through request path, per frame: the real {@link FrameDecoder} checks the size prefix
  * and emits a retained slice of the inbound buffer; the session's handler peeks the API key,
  * version and correlation id, checks the version, patches the correlation id, records the request
- * in the {@link InFlightRing}; the response side then matches and completes it, patches the
+ * in the {@link ClientQueue} and {@link UpstreamQueue}; the response side then matches and completes it, patches the
  * client's id back, and the frame is released.
  *
  * <p>Each invocation feeds one pooled direct buffer of {@value #FRAMES_PER_BATCH} frames, as one
@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * share the inbound memory.
  *
  * <p>{@link #peekAndPatchOnly} is the floor: the same peeks and patch on pre-cut slices, with no
- * decoder, channel or ring.
+ * decoder, channel or queues.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -89,10 +89,10 @@ public class PassThroughBenchmark {
         session.inbound = batch;
         decodeBatch();
         session.checkZeroCopy = false;
-        if (session.frames != FRAMES_PER_BATCH || batch.refCnt() != 1 || !session.ring.isEmpty()
+        if (session.frames != FRAMES_PER_BATCH || batch.refCnt() != 1 || !session.clients.isEmpty()
                 || Frames.requestCorrelationId(slices[1]) != 1001) {
             throw new IllegalStateException("pass-through check failed: frames=" + session.frames
-                    + ", refCnt=" + batch.refCnt() + ", in flight=" + session.ring.size());
+                    + ", refCnt=" + batch.refCnt() + ", in flight=" + session.clients.size());
         }
     }
 
@@ -102,7 +102,7 @@ public class PassThroughBenchmark {
         batch.release();
     }
 
-    /** Frame decoder, session handler and in-flight ring, per frame. */
+    /** Frame decoder, session handler and in-flight queues, per frame. */
     @Benchmark
     @OperationsPerInvocation(FRAMES_PER_BATCH)
     public long decodeAndForward() {
@@ -140,7 +140,8 @@ public class PassThroughBenchmark {
      */
     static final class SessionSide extends ChannelInboundHandlerAdapter {
 
-        final InFlightRing ring = new InFlightRing(16);
+        final ClientQueue clients = new ClientQueue(16);
+        final UpstreamQueue upstreams = new UpstreamQueue(16);
         private final DecodedApis decoded = DecodedApis.standard();
         int nextUpstreamId;
         long frames;
@@ -163,15 +164,17 @@ public class PassThroughBenchmark {
             }
             int upstreamId = nextUpstreamId++;
             Frames.setRequestCorrelationId(frame, upstreamId);
-            ring.addUpstream(upstreamId, downstreamId, apiKey, apiVersion);
-            // Response side: match the oldest awaiting request, patch the client's id back, deliver.
-            long seq = ring.nextAwaiting();
-            if (seq < 0 || Frames.requestCorrelationId(frame) != ring.upstreamId(seq)) {
+            long slot = clients.add(downstreamId, apiKey, apiVersion, 0, frame.readableBytes());
+            upstreams.addForClient(upstreamId, apiKey, apiVersion, slot);
+            // Response side: match the oldest request sent upstream, patch the client's id back, deliver.
+            if (upstreams.isEmpty() || Frames.requestCorrelationId(frame) != upstreams.headUpstreamId()) {
                 frame.release();
                 throw new IllegalStateException("correlation id mismatch");
             }
-            Frames.setRequestCorrelationId(frame, ring.downstreamId(seq));
-            ring.removeHead(seq);
+            long seq = upstreams.headClientSeq();
+            upstreams.removeHead();
+            Frames.setRequestCorrelationId(frame, clients.correlationId(seq));
+            clients.removeHead(seq);
             frame.release();
             frames++;
         }

@@ -142,9 +142,7 @@ final class ProxySession {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("frames",
-                                new FrameDecoder(config.upstreamLimits(), false, "broker " + target));
-                        ch.pipeline().addLast("session", new UpstreamSide());
+                        addUpstreamHandlers(ch, "broker " + target);
                     }
                 });
         bootstrap.connect(target.host(), target.port()).addListener((ChannelFutureListener) f -> {
@@ -160,6 +158,21 @@ final class ProxySession {
             upstream = f.channel();
             resumeClient(PAUSE_CONNECTING);
         });
+    }
+
+    private void addUpstreamHandlers(Channel ch, String label) {
+        ch.pipeline().addLast("frames", new FrameDecoder(runtime.config.upstreamLimits(), false, label));
+        ch.pipeline().addLast("session", new UpstreamSide());
+    }
+
+    /**
+     * Pairs this session with an upstream channel opened elsewhere (benchmarks and tests drive the
+     * data path over embedded channels this way). Must run on the client's event loop.
+     */
+    void attachUpstream(Channel ch) {
+        addUpstreamHandlers(ch, "broker");
+        upstream = ch;
+        resumeClient(PAUSE_CONNECTING);
     }
 
     // ---------------------------------------------------------------- requests

@@ -1,0 +1,154 @@
+package dev.sluice.gateway.internal.proxy;
+
+import dev.sluice.gateway.api.ListenerSpec;
+import dev.sluice.gateway.api.intercept.Api;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
+import dev.sluice.gateway.api.observe.GatewayEventListener;
+import dev.sluice.gateway.benchmarks.EventLoopThreads;
+import dev.sluice.gateway.internal.codec.FrameDecoder;
+import dev.sluice.gateway.internal.codec.FrameLimits;
+import dev.sluice.gateway.internal.codec.MessageCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The real data path, per request and response: a {@link ProxySession} between two embedded
+ * channels (no sockets), fed Produce requests (v9, acks=1, 1 KiB) by the client and their responses by
+ * the "broker".
+ *
+ * <p>{@code interceptors}: {@code none}, or {@code createTopics}: an interceptor registered for
+ * CreateTopics only. Produce traffic must not notice it: the pass-through path asks one array
+ * whether the API key is intercepted, and that is all.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.netty.leakDetection.level=disabled",
+        EventLoopThreads.SELECT, EventLoopThreads.CLASS})
+public class SessionBenchmark {
+
+    static final int BATCH = 32;
+    private static final int RECORD_BYTES = 1024;
+
+    @Param({"none", "createTopics"})
+    public String interceptors;
+
+    private EmbeddedChannel client;
+    private EmbeddedChannel upstream;
+    private ByteBuf requests;
+    private ByteBuf[] responses;
+    private int nextUpstreamId;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        List<InterceptorSpec> specs = "createTopics".equals(interceptors)
+                ? List.of(InterceptorSpec.on(Api.CREATE_TOPICS).use(chain -> chain.proceed()))
+                : List.of();
+        ProxyConfig config = new ProxyConfig(FrameLimits.unauthenticated(100 << 20), FrameLimits.unauthenticated(100 << 20),
+                1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
+        ProxyRuntime runtime = new ProxyRuntime(config, BenchmarkFixtures.registry(BenchmarkFixtures.brokers(3)),
+                NioSocketChannel.class, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), specs,
+                GatewayEventListener.noop());
+        client = new EmbeddedChannel();
+        SessionContext context = new SessionContext(1, "bench", ListenerSpec.bootstrap(9092),
+                new InetSocketAddress("127.0.0.1", 40000));
+        ProxySession session = new ProxySession(runtime, client, context);
+        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
+        client.pipeline().addLast(decoder, session.clientHandler(decoder));
+        upstream = new EmbeddedChannel();
+        session.attachUpstream(upstream);
+        requests = BenchmarkFixtures.ALLOC.directBuffer();
+        for (int i = 0; i < BATCH; i++) {
+            ByteBuf frame = SessionFrames.produceRequest(i, RECORD_BYTES);
+            requests.writeBytes(frame);
+            frame.release();
+        }
+        responses = new ByteBuf[BATCH];
+        // Warm once and check the path really carries requests both ways.
+        if (roundTrip() != BATCH) {
+            throw new IllegalStateException("the session did not answer every request");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        client.finishAndReleaseAll();
+        upstream.finishAndReleaseAll();
+        requests.release();
+    }
+
+    /** One Produce request through the session and its response back, per operation. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int produceRoundTrip() {
+        return roundTrip();
+    }
+
+    private int roundTrip() {
+        client.writeInbound(requests.retainedDuplicate());
+        int forwarded = 0;
+        ByteBuf out;
+        while ((out = upstream.readOutbound()) != null) {
+            out.release();
+            forwarded++;
+        }
+        for (int i = 0; i < forwarded; i++) {
+            responses[i] = SessionFrames.produceResponse(nextUpstreamId++);
+        }
+        for (int i = 0; i < forwarded; i++) {
+            upstream.writeInbound(responses[i]);
+        }
+        int answered = 0;
+        while ((out = client.readOutbound()) != null) {
+            out.release();
+            answered++;
+        }
+        return answered;
+    }
+
+    /** Encoded frames for the benchmark. */
+    static final class SessionFrames {
+        private SessionFrames() {}
+
+        static ByteBuf produceRequest(int correlationId, int recordBytes) {
+            var records = org.apache.kafka.common.record.internal.MemoryRecords.withRecords(
+                    org.apache.kafka.common.compress.Compression.NONE,
+                    new org.apache.kafka.common.record.internal.SimpleRecord(new byte[recordBytes]));
+            var data = new org.apache.kafka.common.message.ProduceRequestData().setAcks((short) 1).setTimeoutMs(30_000);
+            var topic = new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("bench");
+            topic.partitionData().add(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                    .setIndex(0).setRecords(records));
+            data.topicData().add(topic);
+            return MessageCodec.encodeRequest(BenchmarkFixtures.ALLOC, ApiKeys.PRODUCE, (short) 9, correlationId,
+                    "bench", data);
+        }
+
+        static ByteBuf produceResponse(int correlationId) {
+            var data = new org.apache.kafka.common.message.ProduceResponseData();
+            return MessageCodec.encodeResponse(BenchmarkFixtures.ALLOC, ApiKeys.PRODUCE, (short) 9, correlationId, data);
+        }
+    }
+}
