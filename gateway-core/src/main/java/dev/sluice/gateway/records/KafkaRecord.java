@@ -225,6 +225,11 @@ public final class KafkaRecord {
                 : new KafkaRecord(offset, timestamp, this.key, value, null, List.copyOf(kept));
     }
 
+    /** This record at {@code newOffset}: a replacement takes the place of the record it replaces. */
+    KafkaRecord atOffset(long newOffset) {
+        return newOffset == offset ? this : new KafkaRecord(newOffset, timestamp, key, value, decodedHeaders, headers);
+    }
+
     /** Whether timestamp, key, value and headers are equal; the offset is not compared. */
     boolean sameContent(KafkaRecord other) {
         if (other == this) {
