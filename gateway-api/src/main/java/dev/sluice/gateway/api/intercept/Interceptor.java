@@ -24,11 +24,19 @@ import org.apache.kafka.common.protocol.Errors;
  * Interceptors run in registration order on requests and in reverse order on responses.
  *
  * <h2>Threading</h2>
- * {@code intercept} and every callback chained onto a stage returned by {@link Chain#proceed}
- * run on the connection's event loop, one request at a time per connection: never block there.
- * For blocking work (a database, a key service) hand off with {@code
- * CompletableFuture.supplyAsync(work, yourExecutor)}; the runtime returns to the event loop when the
- * returned stage completes, whatever thread completes it.
+ * {@code intercept} and every callback chained onto a stage returned by {@link Chain#proceed} or
+ * {@link Chain#send} run on the connection's event loop: never block there. For blocking work (a
+ * database, a key service) hand off with {@code CompletableFuture.supplyAsync(work, yourExecutor)}
+ * and continue from its stage: {@code proceed} and {@code send} may be called from any thread (they
+ * hop to the event loop), and the runtime returns to the event loop when the stage {@code intercept}
+ * returned completes, whatever thread completes it.
+ *
+ * <pre>{@code
+ * // Hold a request 50 ms before it goes upstream, without blocking the event loop.
+ * Interceptor delay = chain -> CompletableFuture
+ *     .runAsync(() -> { }, CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS))
+ *     .thenCompose(v -> chain.proceed());
+ * }</pre>
  *
  * <h2>Failure</h2>
  * An exception thrown by {@code intercept}, an exceptionally completed stage, or a stage that does not

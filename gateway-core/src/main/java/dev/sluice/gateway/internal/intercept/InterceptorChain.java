@@ -175,7 +175,17 @@ public final class InterceptorChain {
                         + " request in place of a " + request + " request");
             }
             proceeded = true;
-            return new Step(interceptors, index + 1, next, upstream).run();
+            // proceed may be called from any thread (after a timer, from a blocking executor): the rest
+            // of the chain and the upstream write always run on the connection's event loop.
+            CompletableFuture<KafkaResponse> result = new CompletableFuture<>();
+            loop.execute(() -> new Step(interceptors, index + 1, next, upstream).run().whenComplete((response, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(response);
+                }
+            }));
+            return result;
         }
 
         @Override
@@ -191,7 +201,16 @@ public final class InterceptorChain {
 
         @Override
         public CompletionStage<KafkaResponse> send(KafkaRequest ownRequest) {
-            return upstream.send(Objects.requireNonNull(ownRequest, "request"));
+            Objects.requireNonNull(ownRequest, "request");
+            CompletableFuture<KafkaResponse> result = new CompletableFuture<>();
+            loop.execute(() -> upstream.send(ownRequest).whenComplete((response, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(response);
+                }
+            }));
+            return result;
         }
 
         @Override
