@@ -1,6 +1,5 @@
 package dev.sluice.gateway.internal.proxy;
 
-import dev.sluice.gateway.api.GatewayException;
 import dev.sluice.gateway.api.intercept.KafkaRequest;
 import dev.sluice.gateway.api.intercept.KafkaResponse;
 import dev.sluice.gateway.internal.codec.Headers;
@@ -102,61 +101,46 @@ final class Exchange implements Upstream {
 
     @Override
     public CompletionStage<KafkaResponse> forward(KafkaRequest request) {
-        int upstreamId = session.nextUpstreamId();
-        ByteBuf frame = MessageCodec.encodeRequest(session.client.alloc(), key, version, upstreamId,
-                request.clientId(), request.body());
-        if (expectsNoResponse(request)) {
-            session.writeUpstream(frame);
-            return CompletableFuture.completedFuture(KafkaResponse.of(key, version, key.messageType.newResponse()));
-        }
-        CompletableFuture<KafkaResponse> response = new CompletableFuture<>();
-        session.upstreamQueue.addForCallback(upstreamId, key.id, version, new UpstreamQueue.Callback() {
-            @Override
-            public void onResponse(ByteBuf answer, short apiKey, short apiVersion) {
-                Object processed = session.process(answer, apiKey, apiVersion);
-                if (processed instanceof ByteBuf buf) {
-                    decodeInto(response, buf, apiKey, apiVersion, false);
-                } else {
-                    session.whenProcessed(processed, buf -> decodeInto(response, buf, apiKey, apiVersion, false));
-                }
-            }
-
-            @Override
-            public void onClosed() {
-                response.completeExceptionally(new GatewayException("the upstream connection closed"));
-            }
-        });
-        session.writeUpstream(frame);
-        return response;
+        return sendUpstream(request, false);
     }
 
     @Override
     public CompletionStage<KafkaResponse> send(KafkaRequest request) {
-        ApiKeys ownKey = request.apiKey();
-        short ownVersion = request.apiVersion();
+        return sendUpstream(request, true);
+    }
+
+    /**
+     * Writes {@code request} upstream under the gateway's own correlation id. Its response goes
+     * through the response processors (so broker addresses are rewritten), then is decoded for the
+     * chain: in place for the client's request (the frame is held until the exchange ends), from a
+     * copy for an interceptor's own request (which may outlive the exchange).
+     */
+    private CompletionStage<KafkaResponse> sendUpstream(KafkaRequest request, boolean ownRequest) {
+        ApiKeys requestKey = request.apiKey();
+        short requestVersion = request.apiVersion();
         int upstreamId = session.nextUpstreamId();
-        ByteBuf frame = MessageCodec.encodeRequest(session.client.alloc(), ownKey, ownVersion, upstreamId,
+        ByteBuf frame = MessageCodec.encodeRequest(session.client.alloc(), requestKey, requestVersion, upstreamId,
                 request.clientId(), request.body());
         if (expectsNoResponse(request)) {
             session.writeUpstream(frame);
             return CompletableFuture.completedFuture(
-                    KafkaResponse.of(ownKey, ownVersion, ownKey.messageType.newResponse()));
+                    KafkaResponse.of(requestKey, requestVersion, requestKey.messageType.newResponse()));
         }
         CompletableFuture<KafkaResponse> response = new CompletableFuture<>();
-        session.upstreamQueue.addForCallback(upstreamId, ownKey.id, ownVersion, new UpstreamQueue.Callback() {
+        session.upstreamQueue.addForCallback(upstreamId, requestKey.id, requestVersion, new UpstreamQueue.Callback() {
             @Override
             public void onResponse(ByteBuf answer, short apiKey, short apiVersion) {
                 Object processed = session.process(answer, apiKey, apiVersion);
                 if (processed instanceof ByteBuf buf) {
-                    decodeInto(response, buf, apiKey, apiVersion, true);
+                    decodeInto(response, buf, apiKey, apiVersion, ownRequest);
                 } else {
-                    session.whenProcessed(processed, buf -> decodeInto(response, buf, apiKey, apiVersion, true));
+                    session.whenProcessed(processed, buf -> decodeInto(response, buf, apiKey, apiVersion, ownRequest));
                 }
             }
 
             @Override
             public void onClosed() {
-                response.completeExceptionally(new GatewayException("the upstream connection closed"));
+                response.completeExceptionally(new InterceptorChain.ConnectionClosing("the upstream connection closed"));
             }
         });
         session.writeUpstream(frame);
