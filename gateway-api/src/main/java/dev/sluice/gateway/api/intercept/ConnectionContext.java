@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * One client connection as the gateway knows it: who the client is (as far as the protocol has
  * told), where it came in, and per-connection state that interceptors share.
  *
- * <p>Identity fills in as the connection goes: the client id with the first request that carries
- * one, the client software with ApiVersions v3+, the SASL mechanism with SaslHandshake, the SASL
+ * <p>Identity fills in as the connection goes: the client id with the connection's first request
+ * (clients keep one per connection; each request's own is {@link KafkaRequest#clientId()}), the client software with ApiVersions v3+, the SASL mechanism with SaslHandshake, the SASL
  * principal with the first SaslAuthenticate (PLAIN and SCRAM usernames; other mechanisms leave it
  * {@code null}), and {@link #authenticated()} once the broker has accepted the authentication.
  * The TLS principal is the subject of the client certificate the gateway verified, when the listener
@@ -32,7 +32,7 @@ public interface ConnectionContext {
     /** The client's address. */
     InetSocketAddress remoteAddress();
 
-    /** The client id of the most recent request that carried one, or {@code null}. */
+    /** The client id of the connection's first request, or {@code null} when it carried none. */
     @Nullable String clientId();
 
     /** {@code client_software_name} from ApiVersions v3+, or {@code null}. */

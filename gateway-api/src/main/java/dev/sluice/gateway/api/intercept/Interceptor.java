@@ -42,7 +42,9 @@ import org.apache.kafka.common.protocol.Errors;
  * An exception thrown by {@code intercept}, an exceptionally completed stage, or a stage that does not
  * complete within the gateway's interceptor timeout fails that one request: the client gets an
  * error response for it ({@link Errors#UNKNOWN_SERVER_ERROR}, or {@link Errors#REQUEST_TIMED_OUT} on
- * timeout), an event is reported, and the connection and the gateway go on.
+ * timeout), an event is reported, and the connection and the gateway go on. The timeout counts an
+ * interceptor's own time only: the clock stops while its request is downstream (later interceptors
+ * and the broker), so a long-poll Fetch is not cut short.
  *
  * <h2>Pitfalls</h2>
  * <ul>
@@ -100,8 +102,10 @@ public interface Interceptor {
 
         /**
          * Fails the request: a completed stage holding the error response a broker would send for
-         * this API key and version, with {@code error} set wherever the response carries an error
-         * code (per topic and partition included) and {@code message} where it carries a message.
+         * this API key and version (built by kafka-clients' own request classes): {@code error}
+         * wherever that response carries it, per topic and partition where the API has them
+         * (Produce, CreateTopics, ...; Fetch v13+ and a few others carry only a top-level code), and
+         * {@code message} in every error message field.
          */
         CompletionStage<KafkaResponse> fail(Errors error, String message);
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a request through the interceptors that apply to it, in order, then upstream; runs the
@@ -75,6 +76,9 @@ public final class InterceptorChain {
         private final int index;
         private final KafkaRequest request;
         private final Upstream upstream;
+        private final CompletableFuture<KafkaResponse> result = new CompletableFuture<>();
+        private @Nullable Runnable cancelTimer;
+        private boolean downstreamPending;
         private boolean proceeded;
 
         Step(List<Named> interceptors, int index, KafkaRequest request, Upstream upstream) {
@@ -89,7 +93,6 @@ public final class InterceptorChain {
                 return upstream.forward(request);
             }
             Named current = interceptors.get(index);
-            CompletableFuture<KafkaResponse> result = new CompletableFuture<>();
             CompletionStage<KafkaResponse> returned;
             try {
                 returned = current.interceptor().intercept(this);
@@ -97,56 +100,83 @@ public final class InterceptorChain {
                     throw new IllegalStateException("interceptor " + current.name() + " returned null from intercept");
                 }
             } catch (RuntimeException e) {
-                return completedOnFailure(current.name(), e);
+                failures.failed(current.name(), request, e);
+                completeWithError(Errors.UNKNOWN_SERVER_ERROR, "interceptor " + current.name() + " failed");
+                return result;
             }
-            Runnable cancelTimeout = timeoutNanos > 0
-                    ? timer.schedule(() -> {
-                        if (!result.isDone()) {
-                            failures.failed(current.name(), request, new TimeoutException("interceptor " + current.name()
-                                    + " did not complete within " + timeoutNanos / 1_000_000 + " ms"));
-                            result.complete(errorResponse(Errors.REQUEST_TIMED_OUT,
-                                    "interceptor " + current.name() + " timed out"));
-                        }
-                    }, timeoutNanos)
-                    : () -> { };
-            returned.whenComplete((response, error) -> {
-                Runnable deliver = () -> {
-                    cancelTimeout.run();
-                    if (result.isDone()) {
-                        return;
-                    }
-                    if (error == null && response == null) {
-                        failures.failed(current.name(), request, new IllegalStateException("completed with null"));
-                        result.complete(errorResponse(Errors.UNKNOWN_SERVER_ERROR,
-                                "interceptor " + current.name() + " failed"));
-                    } else if (error != null) {
-                        Throwable cause = unwrap(error);
-                        if (cause instanceof ConnectionClosing closing) {
-                            result.completeExceptionally(closing);
-                            return;
-                        }
-                        failures.failed(current.name(), request, cause);
-                        result.complete(errorResponse(Errors.UNKNOWN_SERVER_ERROR,
-                                "interceptor " + current.name() + " failed"));
-                    } else if (response.apiKey() != request.apiKey() || response.apiVersion() != request.apiVersion()) {
-                        IllegalStateException wrong = new IllegalStateException("interceptor " + current.name()
-                                + " answered a " + request + " request with a " + response);
-                        failures.failed(current.name(), request, wrong);
-                        result.complete(errorResponse(Errors.UNKNOWN_SERVER_ERROR,
-                                "interceptor " + current.name() + " failed"));
-                    } else {
-                        result.complete(response);
-                    }
-                };
-                loop.execute(deliver);
-            });
+            armTimer();
+            returned.whenComplete((response, error) -> loop.execute(() -> deliver(response, error)));
             return result;
         }
 
-        private CompletionStage<KafkaResponse> completedOnFailure(String name, RuntimeException e) {
-            failures.failed(name, request, e);
-            return CompletableFuture.completedFuture(
-                    errorResponse(Errors.UNKNOWN_SERVER_ERROR, "interceptor " + name + " failed"));
+        private void deliver(@Nullable KafkaResponse response, @Nullable Throwable error) {
+            disarmTimer();
+            if (result.isDone()) {
+                return;
+            }
+            String name = interceptors.get(index).name();
+            if (error != null) {
+                Throwable cause = unwrap(error);
+                if (cause instanceof ConnectionClosing closing) {
+                    result.completeExceptionally(closing);
+                    return;
+                }
+                failures.failed(name, request, cause);
+                completeWithError(Errors.UNKNOWN_SERVER_ERROR, "interceptor " + name + " failed");
+            } else if (response == null) {
+                failures.failed(name, request, new IllegalStateException("completed with null"));
+                completeWithError(Errors.UNKNOWN_SERVER_ERROR, "interceptor " + name + " failed");
+            } else if (response.apiKey() != request.apiKey() || response.apiVersion() != request.apiVersion()) {
+                failures.failed(name, request, new IllegalStateException("interceptor " + name + " answered a "
+                        + request + " request with a " + response));
+                completeWithError(Errors.UNKNOWN_SERVER_ERROR, "interceptor " + name + " failed");
+            } else {
+                result.complete(response);
+            }
+        }
+
+        /**
+         * Starts (or restarts) this interceptor's timeout. It measures the interceptor's own time: it
+         * is stopped while the request is downstream (later interceptors and the broker, which may
+         * legitimately take long: a long-poll Fetch, a JoinGroup) and restarted when the answer is back.
+         */
+        private void armTimer() {
+            if (timeoutNanos <= 0 || result.isDone() || downstreamPending) {
+                return;
+            }
+            disarmTimer();
+            String name = interceptors.get(index).name();
+            cancelTimer = timer.schedule(() -> {
+                cancelTimer = null;
+                if (!result.isDone()) {
+                    failures.failed(name, request, new TimeoutException("interceptor " + name
+                            + " did not complete within " + timeoutNanos / 1_000_000 + " ms"));
+                    completeWithError(Errors.REQUEST_TIMED_OUT, "interceptor " + name + " timed out");
+                }
+            }, timeoutNanos);
+        }
+
+        private void disarmTimer() {
+            Runnable cancel = cancelTimer;
+            if (cancel != null) {
+                cancelTimer = null;
+                cancel.run();
+            }
+        }
+
+        /**
+         * Answers with the error response a broker would send. When even that cannot be built (a body
+         * an interceptor changed beyond encoding, on an API with no top-level error code), the
+         * connection is closed rather than the request left unanswered.
+         */
+        private void completeWithError(Errors error, String message) {
+            try {
+                result.complete(ErrorResponses.of(request, error, message));
+            } catch (RuntimeException e) {
+                String reason = "no error response can be built for " + request + ": " + e.getMessage();
+                upstream.closeClient(reason);
+                result.completeExceptionally(new ConnectionClosing(reason));
+            }
         }
 
         private KafkaResponse errorResponse(Errors error, String message) {
@@ -177,15 +207,21 @@ public final class InterceptorChain {
             proceeded = true;
             // proceed may be called from any thread (after a timer, from a blocking executor): the rest
             // of the chain and the upstream write always run on the connection's event loop.
-            CompletableFuture<KafkaResponse> result = new CompletableFuture<>();
-            loop.execute(() -> new Step(interceptors, index + 1, next, upstream).run().whenComplete((response, error) -> {
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(response);
-                }
-            }));
-            return result;
+            CompletableFuture<KafkaResponse> downstream = new CompletableFuture<>();
+            loop.execute(() -> {
+                downstreamPending = true;
+                disarmTimer();
+                new Step(interceptors, index + 1, next, upstream).run().whenComplete((response, error) -> {
+                    downstreamPending = false;
+                    armTimer();
+                    if (error != null) {
+                        downstream.completeExceptionally(error);
+                    } else {
+                        downstream.complete(response);
+                    }
+                });
+            });
+            return downstream;
         }
 
         @Override
