@@ -1,10 +1,13 @@
 package dev.sluice.gateway.examples;
 
 import dev.sluice.gateway.Gateway;
+import dev.sluice.gateway.GatewayBuilder;
 import dev.sluice.gateway.api.GatewayException;
+import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * when the demo started it ({@link DemoOptions#embedded()}).
  *
  * <pre>{@code
- * try (Demo demo = Demo.run(DemoOptions.parse("--port", "19192"), System.out)) {
+ * try (Demo demo = Demo.run(DemoOptions.parse("--port", "19192", "--interceptor", "safeguard"), System.out)) {
  *     // stdout has "READY bootstrap=localhost:19192 upstream=localhost:37411"
  *     // clients use demo.bootstrap(); the gateway serves until close()
  * }
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Contract</h2>
  * <ul>
+ *   <li>The gateway is named {@value #GATEWAY_NAME} and runs the {@linkplain DemoOptions#interceptors()
+ *       interceptors} of the options, each with its defaults, in their order.
  *   <li>{@link #run} returns once clients can be served, after printing the {@linkplain #readyLine()
  *       READY line} to the stream it was given, or throws after releasing whatever it had started.
  *   <li>{@link #close()} stops the gateway (no new connections; open ones get {@link
@@ -52,6 +57,9 @@ public final class Demo implements AutoCloseable {
 
     /** How long {@link #close()} lets client connections finish before it closes them. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The gateway's name: what {@code sluice.gateway} lineage headers and audit lines say. */
+    public static final String GATEWAY_NAME = "sluice-demo";
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
@@ -94,12 +102,13 @@ public final class Demo implements AutoCloseable {
                 upstream = embedded.bootstrapServers();
                 LOG.info("Embedded Kafka cluster serves at {}", upstream);
             }
-            gateway = Gateway.builder()
-                    .name("sluice-demo")
+            GatewayBuilder builder = Gateway.builder()
+                    .name(GATEWAY_NAME)
                     .upstream(upstream)
                     .bindAddress(options.bindAddress())
-                    .routing(options.routing())
-                    .build();
+                    .routing(options.routing());
+            register(options.interceptors(), builder);
+            gateway = builder.build();
             join(gateway.start());
             Demo demo = new Demo(gateway, embedded, upstream);
             LOG.info("Gateway ready: clients bootstrap from {}, brokers are served on ports {}..{}, upstream {}",
@@ -115,6 +124,22 @@ public final class Demo implements AutoCloseable {
                 release(e, embedded::close);
             }
             throw e;
+        }
+    }
+
+    /** Registers each interceptor with its defaults, in order, and logs which are active. */
+    private static void register(List<DemoInterceptor> interceptors, GatewayBuilder builder) {
+        if (interceptors.isEmpty()) {
+            LOG.info("No interceptors: requests pass through unchanged (add some with --interceptor)");
+            return;
+        }
+        for (int i = 0; i < interceptors.size(); i++) {
+            DemoInterceptor interceptor = interceptors.get(i);
+            InterceptorSpec spec = interceptor.spec();
+            builder.intercept(spec);
+            // A spec of a shared instance hands out that instance: its toString tells the settings.
+            LOG.info("Interceptor {} of {}: --interceptor {} on {}: {}", i + 1, interceptors.size(),
+                    interceptor.cliName(), spec.apis(), spec.newInstance());
         }
     }
 

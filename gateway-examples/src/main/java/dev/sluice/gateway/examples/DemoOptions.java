@@ -2,9 +2,13 @@ package dev.sluice.gateway.examples;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,13 +16,16 @@ import org.jspecify.annotations.Nullable;
  * gateway.
  *
  * <pre>{@code
- * DemoOptions options = DemoOptions.parse("--bootstrap", "kafka-1:9092,kafka-2:9092", "--port=19092");
+ * DemoOptions options = DemoOptions.parse("--bootstrap", "kafka-1:9092,kafka-2:9092", "--port=19092",
+ *         "--interceptor", "safeguard", "--interceptor", "lineage");
  * options.port();            // 19092; brokers are served on 19093, 19094, ...
+ * options.interceptors();    // [SAFEGUARD, LINEAGE], in the order given
  * DemoOptions.usage();       // the --help text
  * }</pre>
  *
  * <h2>Syntax</h2>
- * Options are {@code --name VALUE} or {@code --name=VALUE}, in any order, each at most once.
+ * Options are {@code --name VALUE} or {@code --name=VALUE}, in any order, each at most once except
+ * {@code --interceptor}, which may be repeated with different names (the order matters).
  * {@code --help} (or {@code -h}) anywhere an option may stand asks for {@link #usage()}; the rest
  * of the line is then ignored. {@link #parse} rejects anything else with a {@link UsageException}
  * whose message names the option and quotes the value.
@@ -32,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  *     gateway can serve
  * @param advertisedHost the host clients are told to connect to
  * @param bindAddress the local address the gateway's listeners bind
+ * @param interceptors the example interceptors to register, in the order they see requests; each at
+ *     most once
  * @param help {@code --help} was given: the launcher prints {@link #usage()} and nothing runs; the
  *     other components then hold their defaults
  */
@@ -42,6 +51,7 @@ public record DemoOptions(
         int maxBrokers,
         String advertisedHost,
         String bindAddress,
+        List<DemoInterceptor> interceptors,
         boolean help) {
 
     /** The bootstrap port when {@code --port} is not given. */
@@ -71,7 +81,10 @@ public record DemoOptions(
                 "Host name or address the gateway tells clients to connect to; clients must reach this"
                         + " machine under it (default " + DEFAULT_ADVERTISED_HOST + ")."),
         BIND_ADDRESS("--bind-address", "ADDRESS",
-                "Local address the gateway listens on (default " + DEFAULT_BIND_ADDRESS + ", every interface).");
+                "Local address the gateway listens on (default " + DEFAULT_BIND_ADDRESS + ", every interface)."),
+        INTERCEPTOR("--interceptor", "NAME",
+                "Registers an example interceptor with its defaults (none by default). Repeat it for several:"
+                        + " each name at most once, run in the order given. NAME is one of:");
 
         final String flag;
         final String metavar;
@@ -97,11 +110,13 @@ public record DemoOptions(
      * Checks the components. {@link #parse} reports the same problems as a {@link UsageException}
      * in terms of the command line.
      *
-     * @throws UsageException when a value is out of range or the values contradict each other
+     * @throws UsageException when a value is out of range, the values contradict each other, or an
+     *     interceptor is listed twice
      */
     public DemoOptions {
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(bindAddress, "bindAddress");
+        interceptors = List.copyOf(Objects.requireNonNull(interceptors, "interceptors"));
         if (bootstrap != null) {
             checkBootstrap(bootstrap);
         }
@@ -124,17 +139,23 @@ public record DemoOptions(
         if (bindAddress.isBlank() || bindAddress.chars().anyMatch(Character::isWhitespace)) {
             throw new UsageException("--bind-address must be an address without spaces, was '" + bindAddress + "'");
         }
+        Set<DemoInterceptor> seen = EnumSet.noneOf(DemoInterceptor.class);
+        for (DemoInterceptor interceptor : interceptors) {
+            if (!seen.add(interceptor)) {
+                throw new UsageException(duplicateInterceptor(interceptor.cliName()));
+            }
+        }
     }
 
     /** The options when none are given: an embedded one-broker cluster behind {@code localhost:9192}. */
     public static DemoOptions defaults() {
         return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
-                DEFAULT_BIND_ADDRESS, false);
+                DEFAULT_BIND_ADDRESS, List.of(), false);
     }
 
     private static DemoOptions helpRequested() {
         return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
-                DEFAULT_BIND_ADDRESS, true);
+                DEFAULT_BIND_ADDRESS, List.of(), true);
     }
 
     /**
@@ -142,12 +163,13 @@ public record DemoOptions(
      *
      * @param args the arguments of {@code main}
      * @return the options; {@link #help()} is true when {@code --help} or {@code -h} was given
-     * @throws UsageException when an option is unknown, repeated, missing its value or has a bad
-     *     value, or options contradict each other
+     * @throws UsageException when an option is unknown, repeated (an interceptor named twice), missing
+     *     its value or has a bad value, or options contradict each other
      */
     public static DemoOptions parse(String... args) {
         Objects.requireNonNull(args, "args");
         Map<Option, String> given = new EnumMap<>(Option.class);
+        List<String> interceptorNames = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = Objects.requireNonNull(args[i], "args[" + i + "]");
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -174,6 +196,13 @@ public record DemoOptions(
             } else {
                 throw new UsageException(flag + " needs a value: " + flag + " " + option.metavar);
             }
+            if (option == Option.INTERCEPTOR) {
+                if (interceptorNames.contains(value)) {
+                    throw new UsageException(duplicateInterceptor(value));
+                }
+                interceptorNames.add(value);
+                continue;
+            }
             String previous = given.putIfAbsent(option, value);
             if (previous != null) {
                 throw new UsageException(flag + " is given twice ('" + previous + "' and '" + value + "')");
@@ -183,6 +212,10 @@ public record DemoOptions(
             throw new UsageException("--embedded-brokers is for the embedded cluster started when --bootstrap is"
                     + " not given; use one or the other");
         }
+        List<DemoInterceptor> interceptors = new ArrayList<>();
+        for (String name : interceptorNames) {
+            interceptors.add(interceptorNamed(name));
+        }
         return new DemoOptions(
                 given.get(Option.BOOTSTRAP),
                 intValue(given, Option.EMBEDDED_BROKERS, 1),
@@ -190,6 +223,7 @@ public record DemoOptions(
                 intValue(given, Option.MAX_BROKERS, DEFAULT_MAX_BROKERS),
                 given.getOrDefault(Option.ADVERTISED_HOST, DEFAULT_ADVERTISED_HOST),
                 given.getOrDefault(Option.BIND_ADDRESS, DEFAULT_BIND_ADDRESS),
+                interceptors,
                 false);
     }
 
@@ -213,6 +247,14 @@ public record DemoOptions(
         for (Option option : Option.values()) {
             text.append("  ").append(option.flag).append(' ').append(option.metavar).append('\n');
             text.append(wrap(option.description, "      ", 100));
+            if (option == Option.INTERCEPTOR) {
+                for (DemoInterceptor interceptor : DemoInterceptor.values()) {
+                    text.append(String.format("        %-10s %s\n", interceptor.cliName(), interceptor.summary()));
+                }
+                text.append(wrap("The safeguard's defaults also refuse produce and create-topics requests without a"
+                        + " client.id, and new topics outside 1..1000 partitions. A producer with acks=0 reads no responses, so it cannot be"
+                        + " told why: the safeguard closes its connection instead.", "      ", 100));
+            }
         }
         text.append("  -h, --help\n")
                 .append("      Print this help and exit.\n")
@@ -220,8 +262,9 @@ public record DemoOptions(
                 .append("Exit codes: 0 stopped cleanly (or --help), 1 failed to start or to stop cleanly,\n")
                 .append("2 bad command line.\n")
                 .append('\n')
-                .append("Logs go to stderr: Sluice at INFO, Kafka and everything else at WARN. Change a level with\n")
-                .append("a system property, e.g. java -Dorg.slf4j.simpleLogger.log.dev.sluice=debug -jar ...\n");
+                .append("Logs go to stderr: Sluice and the audit log (logger sluice.audit) at INFO, Kafka and\n")
+                .append("everything else at WARN. Change a level with a system property, e.g.\n")
+                .append("java -Dorg.slf4j.simpleLogger.log.dev.sluice=debug -jar ...\n");
         return text.toString();
     }
 
@@ -255,6 +298,19 @@ public record DemoOptions(
                         "--bootstrap takes HOST:PORT[,HOST:PORT...]; in '" + bootstrap + "': " + e.getMessage());
             }
         }
+    }
+
+    private static DemoInterceptor interceptorNamed(String name) {
+        DemoInterceptor interceptor = DemoInterceptor.named(name);
+        if (interceptor == null) {
+            throw new UsageException("--interceptor: unknown interceptor '" + name + "'; use one of "
+                    + DemoInterceptor.allNames());
+        }
+        return interceptor;
+    }
+
+    private static String duplicateInterceptor(String name) {
+        return "--interceptor " + name + " is given twice; each interceptor can be registered once";
     }
 
     private static int intValue(Map<Option, String> given, Option option, int defaultValue) {

@@ -5,12 +5,15 @@
  * <pre>
  * java -jar gateway-examples/target/gateway-examples-demo.jar                  # embedded Kafka, bootstrap localhost:9192
  * java -jar gateway-examples/target/gateway-examples-demo.jar --bootstrap kafka:9092 --advertised-host gw.example.com
+ * java -jar gateway-examples/target/gateway-examples-demo.jar --interceptor safeguard --interceptor lineage
  * </pre>
  *
  * <p>{@link dev.sluice.gateway.examples.DemoLauncher} is the command line: it parses the arguments
  * with {@link dev.sluice.gateway.examples.DemoOptions}, runs a {@link
  * dev.sluice.gateway.examples.Demo} and turns SIGINT and SIGTERM into a clean stop with exit code 0.
  * {@code Demo} itself never exits the JVM, so tests and other programs can run it in-process.
+ * {@link dev.sluice.gateway.examples.DemoInterceptor} names the example interceptors of {@link
+ * dev.sluice.gateway.examples.interceptors} that {@code --interceptor} registers.
  *
  * <p>Every type is null-hostile unless a parameter or return value says {@code @Nullable}.
  */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sluice.gateway.api.GatewayException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,7 +43,7 @@ class DemoEndToEndTest {
 
     @Test
     void demoPrintsReadyCarriesRecordsThroughTheGatewayAndFreesItsPortsOnClose() throws Exception {
-        int port = freePortBlock(2);
+        int port = FreePorts.block(2);
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         DemoOptions options = DemoOptions.parse("--port", Integer.toString(port), "--max-brokers", "1",
                 "--advertised-host", "127.0.0.1", "--bind-address", "127.0.0.1");
@@ -126,38 +124,5 @@ class DemoEndToEndTest {
             values.add("record-" + i);
         }
         return values;
-    }
-
-    /** The first of {@code count} consecutive loopback ports that were free a moment ago. */
-    private static int freePortBlock(int count) {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 60_000);
-            if (allFree(base, count)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no block of " + count + " free ports found");
-    }
-
-    private static boolean allFree(int base, int count) {
-        List<ServerSocket> probes = new ArrayList<>();
-        try {
-            for (int port = base; port < base + count; port++) {
-                ServerSocket probe = new ServerSocket();
-                probes.add(probe);
-                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        } finally {
-            for (ServerSocket probe : probes) {
-                try {
-                    probe.close();
-                } catch (IOException e) {
-                    throw new IllegalStateException("closing probe socket on port " + probe.getLocalPort(), e);
-                }
-            }
-        }
     }
 }

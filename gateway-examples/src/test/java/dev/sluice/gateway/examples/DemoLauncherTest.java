@@ -37,6 +37,19 @@ class DemoLauncherTest {
     }
 
     @Test
+    void unknownOrRepeatedInterceptorIsReportedOnStderrWithExitCodeTwo() {
+        assertThat(launch("--interceptor", "firewall")).isEqualTo(DemoLauncher.EXIT_USAGE);
+        assertThat(launch("--interceptor", "audit", "--interceptor", "audit")).isEqualTo(DemoLauncher.EXIT_USAGE);
+
+        assertThat(stderr.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith("sluice-demo:")))
+                .containsExactly(
+                        "sluice-demo: --interceptor: unknown interceptor 'firewall'; use one of safeguard, chaos,"
+                                + " audit, lineage",
+                        "sluice-demo: --interceptor audit is given twice; each interceptor can be registered once");
+        assertThat(stdout.size()).isZero();
+    }
+
+    @Test
     void badValueIsReportedOnStderrWithExitCodeTwo() {
         assertThat(launch("--port", "99999")).isEqualTo(DemoLauncher.EXIT_USAGE);
 

@@ -7,6 +7,7 @@ import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,25 +28,62 @@ class DemoOptionsTest {
         assertThat(options.maxBrokers()).isEqualTo(64);
         assertThat(options.advertisedHost()).isEqualTo("localhost");
         assertThat(options.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(options.interceptors()).isEmpty();
         assertThat(options.help()).isFalse();
     }
 
     @Test
     void everyOptionIsReadWithItsValueAsTheNextArgument() {
         DemoOptions options = DemoOptions.parse("--bootstrap", "kafka-1:9092,kafka-2:9093", "--port", "19192",
-                "--max-brokers", "8", "--advertised-host", "gw.example.com", "--bind-address", "127.0.0.1");
+                "--max-brokers", "8", "--advertised-host", "gw.example.com", "--bind-address", "127.0.0.1",
+                "--interceptor", "audit");
 
         assertThat(options).isEqualTo(new DemoOptions("kafka-1:9092,kafka-2:9093", 1, 19192, 8, "gw.example.com",
-                "127.0.0.1", false));
+                "127.0.0.1", List.of(DemoInterceptor.AUDIT), false));
         assertThat(options.embedded()).isFalse();
     }
 
     @Test
     void everyOptionIsReadWithItsValueAfterAnEqualsSign() {
         DemoOptions options = DemoOptions.parse("--embedded-brokers=3", "--port=20000", "--max-brokers=4",
-                "--advertised-host=::1", "--bind-address=::");
+                "--advertised-host=::1", "--bind-address=::", "--interceptor=chaos");
 
-        assertThat(options).isEqualTo(new DemoOptions(null, 3, 20000, 4, "::1", "::", false));
+        assertThat(options).isEqualTo(new DemoOptions(null, 3, 20000, 4, "::1", "::", List.of(DemoInterceptor.CHAOS),
+                false));
+    }
+
+    @Test
+    void interceptorIsRepeatableAndKeepsTheOrderGiven() {
+        DemoOptions options = DemoOptions.parse("--interceptor", "lineage", "--port", "19192",
+                "--interceptor=safeguard", "--interceptor", "audit", "--interceptor", "chaos");
+
+        assertThat(options.interceptors()).containsExactly(DemoInterceptor.LINEAGE, DemoInterceptor.SAFEGUARD,
+                DemoInterceptor.AUDIT, DemoInterceptor.CHAOS);
+    }
+
+    @Test
+    void everyInterceptorNameBuildsItsExampleWithItsOwnSpec() {
+        assertThat(DemoInterceptor.values())
+                .extracting(DemoInterceptor::cliName)
+                .containsExactly("safeguard", "chaos", "audit", "lineage");
+        assertThat(DemoInterceptor.values())
+                .extracting(interceptor -> interceptor.spec().name())
+                .containsExactly("safeguard-policy", "chaos", "audit", "lineage");
+        assertThat(DemoInterceptor.SAFEGUARD.spec()).as("a new instance per call")
+                .isNotSameAs(DemoInterceptor.SAFEGUARD.spec());
+    }
+
+    @Test
+    void theRecordRefusesAnInterceptorListedTwiceAndKeepsACopyOfTheList() {
+        List<DemoInterceptor> interceptors = new ArrayList<>(List.of(DemoInterceptor.LINEAGE));
+        DemoOptions options = new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", interceptors, false);
+        interceptors.add(DemoInterceptor.AUDIT);
+
+        assertThat(options.interceptors()).containsExactly(DemoInterceptor.LINEAGE);
+        assertThatThrownBy(() -> new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0",
+                List.of(DemoInterceptor.LINEAGE, DemoInterceptor.LINEAGE), false))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--interceptor lineage is given twice; each interceptor can be registered once");
     }
 
     @Test
@@ -65,9 +103,22 @@ class DemoOptionsTest {
         String usage = DemoOptions.usage();
 
         assertThat(usage).contains("--bootstrap HOST:PORT[,HOST:PORT...]", "--embedded-brokers N", "--port PORT",
-                "--max-brokers N", "--advertised-host HOST", "--bind-address ADDRESS", "-h, --help",
-                "READY bootstrap=HOST:PORT upstream=", "Exit codes: 0", "1 failed", "2 bad command line");
+                "--max-brokers N", "--advertised-host HOST", "--bind-address ADDRESS", "--interceptor NAME",
+                "-h, --help", "READY bootstrap=HOST:PORT upstream=", "Exit codes: 0", "1 failed",
+                "2 bad command line");
         assertThat(usage.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+    }
+
+    @Test
+    void usageListsEveryInterceptorOnALineOfItsOwnAndTheSafeguardsAcksRule() {
+        List<String> lines = DemoOptions.usage().lines().toList();
+
+        for (DemoInterceptor interceptor : DemoInterceptor.values()) {
+            assertThat(lines).as("the line of %s", interceptor.cliName())
+                    .containsOnlyOnce(String.format("        %-10s %s", interceptor.cliName(), interceptor.summary()));
+        }
+        assertThat(lines).anySatisfy(line -> assertThat(line).startsWith("        safeguard")
+                .contains("refuses produce requests whose acks is not all, telling the client why"));
     }
 
     @Test
@@ -109,6 +160,12 @@ class DemoOptionsTest {
         "--advertised-host gw:9192                        | --advertised-host: advertisedHost must not include a port",
         "--advertised-host=                               | --advertised-host: advertisedHost must be a host name",
         "--bind-address=                                  | --bind-address must be an address without spaces, was ''",
+        "--interceptor                                    | --interceptor needs a value: --interceptor NAME",
+        "--interceptor nope                               | --interceptor: unknown interceptor 'nope'; use one of safeguard, chaos, audit, lineage",
+        "--interceptor Safeguard                          | unknown interceptor 'Safeguard'",
+        "--interceptor=                                   | unknown interceptor ''",
+        "--interceptor audit --interceptor audit          | --interceptor audit is given twice; each interceptor can be registered once",
+        "--interceptor audit --interceptor=lineage --interceptor audit | --interceptor audit is given twice",
     })
     void badCommandLinesAreRejectedWithAMessageNamingTheOption(String arguments, String message) {
         assertThatThrownBy(() -> DemoOptions.parse(arguments.strip().split(" +")))
