@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.testkit.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.routing.PortPerBrokerRouting;

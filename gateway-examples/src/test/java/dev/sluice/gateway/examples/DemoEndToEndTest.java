@@ -1,5 +1,6 @@
 package dev.sluice.gateway.examples;
 
+import dev.sluice.gateway.testkit.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;

@@ -1,7 +1,6 @@
 package dev.sluice.gateway.testkit;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -42,9 +41,6 @@ record ClusterSpec(
             "log.dirs",
             "metadata.log.dir");
 
-    private static final Set<String> UNSTABLE_SWITCHES =
-            Set.of("unstable.api.versions.enable", "unstable.feature.versions.enable");
-
     ClusterSpec {
         if (brokers < 1 || brokers > MAX_BROKERS) {
             throw new IllegalArgumentException(
@@ -56,7 +52,7 @@ record ClusterSpec(
                 throw new IllegalArgumentException("brokerProperty('" + e.getKey() + "', '" + e.getValue()
                         + "') is managed by the Kafka test kit and cannot be overridden");
             }
-            if (productionLike && UNSTABLE_SWITCHES.contains(e.getKey()) && Boolean.parseBoolean(e.getValue())) {
+            if (productionLike && BrokerDefaults.UNSTABLE_SWITCHES.contains(e.getKey()) && Boolean.parseBoolean(e.getValue())) {
                 throw new IllegalArgumentException("brokerProperty('" + e.getKey() + "', '" + e.getValue()
                         + "') conflicts with productionLike(true); use productionLike(false) for unstable versions");
             }
@@ -68,24 +64,11 @@ record ClusterSpec(
         return brokers == 1;
     }
 
-    /** Defaults sized to the broker count, then the user's properties on top. */
+    /** {@link BrokerDefaults} sized to the broker count, then the user's properties on top. */
     Map<String, String> effectiveProperties() {
-        Map<String, String> props = new LinkedHashMap<>();
-        String replication = Integer.toString(brokers);
-        String minIsr = Integer.toString(Math.min(2, brokers));
-        props.put("offsets.topic.replication.factor", replication);
-        props.put("transaction.state.log.replication.factor", replication);
-        props.put("transaction.state.log.min.isr", minIsr);
-        props.put("share.coordinator.state.topic.replication.factor", replication);
-        props.put("share.coordinator.state.topic.min.isr", minIsr);
-        props.put("group.initial.rebalance.delay.ms", "0");
-        // Broker<->controller liveness, invisible to clients. Kafka's 2 s heartbeat and 9 s session make a
-        // controlled shutdown take ~2.4 s and a restart ~10 s (the old registration must expire first).
-        props.put("broker.heartbeat.interval.ms", "500");
-        props.put("broker.session.timeout.ms", "3000");
+        Map<String, String> props = BrokerDefaults.sizedTo(brokers);
         if (productionLike) {
-            props.put("unstable.api.versions.enable", "false");
-            props.put("unstable.feature.versions.enable", "false");
+            BrokerDefaults.stableVersionsOnly(props);
         }
         props.putAll(brokerProperties);
         return props;

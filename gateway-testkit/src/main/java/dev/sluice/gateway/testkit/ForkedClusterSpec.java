@@ -83,23 +83,13 @@ record ForkedClusterSpec(
         return id;
     }
 
-    /** Defaults sized to the broker count, then the user's properties on top. Same as {@link ClusterSpec}. */
+    /**
+     * {@link BrokerDefaults} sized to the broker count, stable versions only (the nodes are always
+     * formatted production-like), then the user's properties on top.
+     */
     Map<String, String> tunedProperties() {
-        int brokers = brokerIds.size();
-        Map<String, String> props = new LinkedHashMap<>();
-        String replication = Integer.toString(brokers);
-        String minIsr = Integer.toString(Math.min(2, brokers));
-        props.put("offsets.topic.replication.factor", replication);
-        props.put("transaction.state.log.replication.factor", replication);
-        props.put("transaction.state.log.min.isr", minIsr);
-        props.put("share.coordinator.state.topic.replication.factor", replication);
-        props.put("share.coordinator.state.topic.min.isr", minIsr);
-        props.put("group.initial.rebalance.delay.ms", "0");
-        // A killed broker is fenced after the session timeout; Kafka's 9 s would make every kill test slow.
-        props.put("broker.heartbeat.interval.ms", "500");
-        props.put("broker.session.timeout.ms", "3000");
-        props.put("unstable.api.versions.enable", "false");
-        props.put("unstable.feature.versions.enable", "false");
+        Map<String, String> props = BrokerDefaults.sizedTo(brokerIds.size());
+        BrokerDefaults.stableVersionsOnly(props);
         // The log cleaner allocates this on the heap at startup: Kafka's 128 MiB per broker buys nothing in tests.
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
         props.putAll(brokerProperties);

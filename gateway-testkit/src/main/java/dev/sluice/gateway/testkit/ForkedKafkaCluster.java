@@ -10,13 +10,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -226,28 +222,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      *     the brokers did not agree within {@link #AWAIT_TIMEOUT}
      */
     public void createTopic(String name, int partitions, int replicationFactor) {
-        Objects.requireNonNull(name, "name");
-        if (partitions < 1 || replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("createTopic('" + name + "', " + partitions + ", "
-                    + replicationFactor + "): partitions and replicationFactor must be at least 1");
-        }
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) replicationFactor)))
-                    .all()
-                    .get(AWAIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaClusterException("Kafka refused createTopic('" + name + "', " + partitions
-                    + ", " + replicationFactor + ")", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaClusterException("Interrupted creating topic '" + name + "'", e);
-        } catch (TimeoutException e) {
-            throw new KafkaClusterException("Timed out creating topic '" + name + "'", e);
-        }
+        Topics.create(this::admin, name, partitions, replicationFactor, AWAIT_TIMEOUT);
         synchronized (this) {
-            running("createTopic").awaitBrokers("every running broker to see topic '" + name + "' with "
-                    + partitions + " led partitions", AWAIT_TIMEOUT, List.of(name),
-                    view -> view.hasLedPartitions(name, partitions));
+            running("createTopic").awaitBrokers(Topics.awaitedLeaders(name, partitions), AWAIT_TIMEOUT,
+                    List.of(name), view -> view.hasLedPartitions(name, partitions));
         }
     }
 

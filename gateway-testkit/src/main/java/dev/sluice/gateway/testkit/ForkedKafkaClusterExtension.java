@@ -1,13 +1,9 @@
 package dev.sluice.gateway.testkit;
 
 import java.util.Objects;
-import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A JUnit Jupiter extension that runs one {@link ForkedKafkaCluster} for a test class: started
@@ -45,14 +41,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Threading: JUnit calls the callbacks; {@link #cluster()} and {@link #bootstrapServers()} may be
  * called from any thread while a class runs.
  */
-public final class ForkedKafkaClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
-
-    private final ForkedClusterSpec spec;
-    private @Nullable ForkedKafkaCluster cluster;
-    private @Nullable String ownerId;
+public final class ForkedKafkaClusterExtension extends PerClassClusterExtension<ForkedClusterSpec, ForkedKafkaCluster>
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
     private ForkedKafkaClusterExtension(ForkedClusterSpec spec) {
-        this.spec = spec;
+        super(spec, "forked Kafka cluster", s -> new ForkedKafkaCluster(s).start(), ForkedKafkaCluster::close);
     }
 
     /**
@@ -78,68 +71,12 @@ public final class ForkedKafkaClusterExtension implements BeforeAllCallback, Aft
      *
      * @throws IllegalStateException outside the test class the extension is registered on
      */
-    public synchronized ForkedKafkaCluster cluster() {
-        ForkedKafkaCluster running = cluster;
-        if (running == null) {
-            throw new IllegalStateException("No forked Kafka cluster is running: register ForkedKafkaClusterExtension "
-                    + "on a static field with @RegisterExtension, and use it only while that class runs");
-        }
-        return running;
+    public ForkedKafkaCluster cluster() {
+        return runningCluster();
     }
 
     /** Shorthand for {@code cluster().bootstrapServers()}. */
     public String bootstrapServers() {
         return cluster().bootstrapServers();
-    }
-
-    @Override
-    public synchronized void beforeAll(ExtensionContext context) {
-        if (cluster != null) {
-            if (isWithin(context, Objects.requireNonNull(ownerId))) {
-                return; // a @Nested class: share the enclosing class's cluster
-            }
-            throw new ExtensionConfigurationException("ForkedKafkaClusterExtension is already running a cluster for "
-                    + ownerId + " and cannot serve " + context.getUniqueId()
-                    + " at the same time; give each concurrently running class its own extension");
-        }
-        cluster = new ForkedKafkaCluster(spec).start();
-        ownerId = context.getUniqueId();
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        synchronized (this) {
-            if (cluster != null) {
-                return;
-            }
-        }
-        throw new ExtensionConfigurationException("ForkedKafkaClusterExtension in "
-                + context.getRequiredTestClass().getName()
-                + " was not started: declare its @RegisterExtension field static");
-    }
-
-    @Override
-    public synchronized void afterAll(ExtensionContext context) {
-        if (cluster == null || !context.getUniqueId().equals(ownerId)) {
-            return;
-        }
-        ForkedKafkaCluster closing = cluster;
-        cluster = null;
-        ownerId = null;
-        closing.close();
-    }
-
-    private static boolean isWithin(ExtensionContext context, String ancestorId) {
-        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
-            if (c.get().getUniqueId().equals(ancestorId)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    public String toString() {
-        return "ForkedKafkaClusterExtension" + spec;
     }
 }

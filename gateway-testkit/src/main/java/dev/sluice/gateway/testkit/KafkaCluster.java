@@ -11,14 +11,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.metadata.BrokerState;
 import org.apache.kafka.metadata.MetadataCache;
@@ -224,26 +220,9 @@ public final class KafkaCluster implements AutoCloseable {
      *     the brokers did not agree within {@link #AWAIT_TIMEOUT}
      */
     public void createTopic(String name, int partitions, int replicationFactor) {
-        Objects.requireNonNull(name, "name");
-        if (partitions < 1 || replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("createTopic('" + name + "', " + partitions + ", "
-                    + replicationFactor + "): partitions and replicationFactor must be at least 1");
-        }
-        try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) replicationFactor)))
-                    .all()
-                    .get(AWAIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaClusterException("Kafka refused createTopic('" + name + "', " + partitions
-                    + ", " + replicationFactor + ")", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaClusterException("Interrupted creating topic '" + name + "'", e);
-        } catch (TimeoutException e) {
-            throw new KafkaClusterException("Timed out creating topic '" + name + "'", e);
-        }
-        awaitRunningBrokers("every running broker to see topic '" + name + "' with " + partitions
-                + " led partitions", cache -> hasLedPartitions(cache, name, partitions));
+        Topics.create(this::admin, name, partitions, replicationFactor, AWAIT_TIMEOUT);
+        awaitRunningBrokers(Topics.awaitedLeaders(name, partitions),
+                cache -> hasLedPartitions(cache, name, partitions));
     }
 
     /**

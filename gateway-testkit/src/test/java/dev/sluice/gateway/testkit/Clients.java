@@ -1,10 +1,17 @@
 package dev.sluice.gateway.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,10 +21,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain kafka-clients round trips for the fixture's tests. */
+/** Plain kafka-clients round trips and topic checks for the fixture's tests. */
 final class Clients {
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -49,5 +57,26 @@ final class Clients {
             }
         }
         return received;
+    }
+
+    /** Describes one topic with a fresh {@link Admin} from {@code admins}. */
+    static TopicDescription describe(Supplier<Admin> admins, String topic) throws Exception {
+        try (Admin admin = admins.get()) {
+            return admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic);
+        }
+    }
+
+    /** Describes {@code topic} until every partition meets {@code condition}, failing after {@link #DEADLINE}. */
+    static void awaitPartitions(Supplier<Admin> admins, String topic, Predicate<TopicPartitionInfo> condition,
+            String what) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        List<TopicPartitionInfo> partitions = describe(admins, topic).partitions();
+        while (!partitions.stream().allMatch(condition)) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("waiting for %s; partitions are %s", what, partitions)
+                    .isNegative();
+            Thread.sleep(50); // poll interval; the deadline bounds the wait
+            partitions = describe(admins, topic).partitions();
+        }
     }
 }

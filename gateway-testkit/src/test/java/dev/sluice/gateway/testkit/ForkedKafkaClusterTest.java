@@ -10,10 +10,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -63,7 +61,7 @@ class ForkedKafkaClusterTest {
                 Clients.consume(KAFKA.cluster().clientProperties(), "orders", "orders-group", 3);
 
         assertThat(received).extracting(ConsumerRecord::value).containsExactlyInAnyOrder("value-0", "value-1", "value-2");
-        assertThat(describe("orders").partitions()).allSatisfy(p ->
+        assertThat(Clients.describe(KAFKA.cluster()::admin, "orders").partitions()).allSatisfy(p ->
                 assertThat(p.replicas()).extracting(Node::id).containsExactlyInAnyOrder(100, 200, 300));
     }
 
@@ -88,7 +86,8 @@ class ForkedKafkaClusterTest {
 
         assertThat(describedBrokers()).containsExactlyInAnyOrder(100, 200, 300);
         assertThat(KAFKA.cluster().runningBrokerIds()).containsExactly(100, 200, 300);
-        awaitPartition("failover", p -> p.isr().size() == 3, "broker 200 back in the ISR");
+        Clients.awaitPartitions(KAFKA.cluster()::admin, "failover", p -> p.isr().size() == 3,
+                "broker 200 back in the ISR");
         assertThat(Clients.consume(KAFKA.cluster().clientProperties(), "failover", "failover-group", 1))
                 .extracting(ConsumerRecord::value).containsExactly("written while broker 200 was dead");
     }
@@ -138,23 +137,6 @@ class ForkedKafkaClusterTest {
             assertThat(System.nanoTime() - deadline).as("waiting for %s; describeCluster lists %s", what, ids).isNegative();
             Thread.sleep(50); // poll interval; the deadline bounds the wait
             ids = describedBrokers();
-        }
-    }
-
-    private static TopicDescription describe(String topic) throws Exception {
-        try (Admin admin = KAFKA.cluster().admin()) {
-            return admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic);
-        }
-    }
-
-    private static void awaitPartition(String topic, Predicate<TopicPartitionInfo> condition, String what)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<TopicPartitionInfo> partitions = describe(topic).partitions();
-        while (!partitions.stream().allMatch(condition)) {
-            assertThat(System.nanoTime() - deadline).as("waiting for %s; partitions are %s", what, partitions).isNegative();
-            Thread.sleep(50); // poll interval; the deadline bounds the wait
-            partitions = describe(topic).partitions();
         }
     }
 

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
@@ -85,7 +81,8 @@ class KafkaClusterThreeBrokerTest {
         System.out.printf("restart of broker %d took %d ms%n", leader, millisSince(restarting));
 
         assertThat(kafka.runningBrokerIds()).containsExactly(0, 1, 2);
-        awaitPartition("failover", p -> p.isr().size() == 3, "broker " + leader + " back in the ISR");
+        Clients.awaitPartitions(kafka::admin, "failover", p -> p.isr().size() == 3,
+                "broker " + leader + " back in the ISR");
         assertThat(Clients.consume(kafka.clientProperties(), "failover", "failover-group", 1)).hasSize(1);
     }
 
@@ -101,23 +98,7 @@ class KafkaClusterThreeBrokerTest {
     }
 
     private static TopicDescription describe(String topic) throws Exception {
-        try (Admin admin = kafka.admin()) {
-            return admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic);
-        }
-    }
-
-    private static void awaitPartition(String topic, Predicate<TopicPartitionInfo> condition, String what)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<TopicPartitionInfo> partitions = describe(topic).partitions();
-        while (!partitions.stream().allMatch(condition)) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("waiting for %s; partitions are %s", what, partitions.stream()
-                            .map(TopicPartitionInfo::toString).collect(Collectors.joining(", ")))
-                    .isNegative();
-            Thread.sleep(50); // poll interval; the deadline bounds the wait
-            partitions = describe(topic).partitions();
-        }
+        return Clients.describe(kafka::admin, topic);
     }
 
     private static long millisSince(long nanoTime) {

@@ -1,8 +1,8 @@
 package dev.sluice.gateway.examples.interceptors;
 
+import dev.sluice.gateway.testkit.FreePorts;
 import dev.sluice.gateway.Gateway;
 import dev.sluice.gateway.GatewayBuilder;
-import dev.sluice.gateway.examples.FreePorts;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import java.time.Duration;
