@@ -1,16 +1,10 @@
 package dev.sluice.gateway.internal.proxy;
 
-import dev.sluice.gateway.api.BrokerNode;
-import dev.sluice.gateway.api.HostPort;
-import dev.sluice.gateway.api.ListenerSpec;
-import dev.sluice.gateway.api.intercept.Interceptor;
-import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.internal.codec.CorruptFrameException;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.Frames;
 import dev.sluice.gateway.internal.codec.ProduceRequests;
 import dev.sluice.gateway.internal.intercept.InterceptorChain;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -18,16 +12,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -76,8 +65,7 @@ final class ProxySession {
     private final IdentityWatch identity;
     private @Nullable Channel upstream;
     private @Nullable FrameDecoder clientDecoder;
-    private @Nullable InterceptorChain chain;
-    private @Nullable Interceptor @Nullable [] instances;
+    private @Nullable SessionInterceptors interceptors;
     private int nextUpstreamId;
     private int clientPause = PAUSE_CONNECTING;
     private boolean clientDirty;
@@ -106,58 +94,13 @@ final class ProxySession {
 
     /** Opens the upstream connection; client reads start once it is up. */
     void connectUpstream() {
-        ListenerSpec listener = context.listener();
-        List<HostPort> candidates;
-        if (listener.isBootstrap()) {
-            candidates = runtime.registry.bootstrapCandidates();
-        } else {
-            int brokerId = listener.brokerId().getAsInt();
-            BrokerNode broker = runtime.registry.broker(brokerId);
-            if (broker == null) {
-                reject("broker " + brokerId + " of port " + listener.port() + " is no longer part of the cluster");
-                return;
-            }
-            candidates = List.of(broker.address());
-        }
-        connect(candidates, 0);
-    }
-
-    private void connect(List<HostPort> candidates, int index) {
-        if (closed) {
-            return;
-        }
-        if (index >= candidates.size()) {
-            reject("no upstream broker reachable (tried " + candidates + ")");
-            return;
-        }
-        HostPort target = candidates.get(index);
-        ProxyConfig config = runtime.config;
-        Bootstrap bootstrap = new Bootstrap()
-                .group(client.eventLoop())
-                .channel(runtime.channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        addUpstreamHandlers(ch, "broker " + target);
-                    }
-                });
-        bootstrap.connect(target.host(), target.port()).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                LOG.debug("Upstream {} unreachable for {}: {}", target, context, f.cause().toString());
-                connect(candidates, index + 1);
-                return;
-            }
-            if (closed) {
-                f.channel().close();
-                return;
-            }
-            upstream = f.channel();
-            resumeClient(PAUSE_CONNECTING);
-        });
+        new UpstreamConnector(runtime, client.eventLoop(), context, () -> closed, UpstreamConnector.target(
+                this::addUpstreamHandlers,
+                channel -> {
+                    upstream = channel;
+                    resumeClient(PAUSE_CONNECTING);
+                },
+                this::reject)).connect(context.listener());
     }
 
     private void addUpstreamHandlers(Channel ch, String label) {
@@ -202,12 +145,13 @@ final class ProxySession {
         identity.watch(frame, apiKey, apiVersion);
         boolean expectsResponse = apiKey != ApiKeys.PRODUCE.id || ProduceRequests.acks(frame, apiVersion) != 0;
         if (runtime.intercepted(apiKey)) {
-            List<InterceptorChain.Named> applicable = applicableInterceptors(apiKey, apiVersion);
+            SessionInterceptors session = interceptors();
+            List<InterceptorChain.Named> applicable = session.applicable(apiKey, apiVersion);
             if (!applicable.isEmpty()) {
                 context.authenticated(clientDecoder != null && clientDecoder.saslAuthenticated());
                 long seq = expectsResponse ? clientQueue.add(correlationId, apiKey, apiVersion, now(), size) : -1;
                 checkInFlightLimit();
-                new Exchange(this, frame, ApiKeys.forId(apiKey), apiVersion, seq).run(chain(), applicable);
+                new Exchange(this, frame, ApiKeys.forId(apiKey), apiVersion, seq).run(session.chain(), applicable);
                 return;
             }
         }
@@ -221,67 +165,13 @@ final class ProxySession {
         up.write(frame, up.voidPromise());
     }
 
-    private List<InterceptorChain.Named> applicableInterceptors(short apiKey, short apiVersion) {
-        List<InterceptorSpec> specs = runtime.interceptors;
-        ApiKeys key = ApiKeys.forId(apiKey);
-        List<InterceptorChain.Named> applicable = new ArrayList<>(specs.size());
-        for (int i = 0; i < specs.size(); i++) {
-            InterceptorSpec spec = specs.get(i);
-            if (!spec.covers(key, apiVersion)) {
-                continue;
-            }
-            boolean applies;
-            try {
-                applies = spec.appliesTo(context);
-            } catch (RuntimeException e) {
-                LOG.warn("The when(...) predicate of interceptor {} threw for {}; the interceptor is skipped",
-                        spec.name(), context, e);
-                applies = false;
-            }
-            if (applies) {
-                applicable.add(new InterceptorChain.Named(spec.name(), instance(i, spec)));
-            }
+    private SessionInterceptors interceptors() {
+        SessionInterceptors i = interceptors;
+        if (i == null) {
+            i = new SessionInterceptors(runtime, context, client.eventLoop());
+            interceptors = i;
         }
-        return applicable;
-    }
-
-    private Interceptor instance(int index, InterceptorSpec spec) {
-        if (instances == null) {
-            instances = new Interceptor[runtime.interceptors.size()];
-        }
-        Interceptor instance = instances[index];
-        if (instance == null) {
-            instance = spec.newInstance();
-            instances[index] = instance;
-        }
-        return instance;
-    }
-
-    private InterceptorChain chain() {
-        InterceptorChain c = chain;
-        if (c == null) {
-            c = new InterceptorChain(context,
-                    task -> {
-                        if (client.eventLoop().inEventLoop()) {
-                            task.run();
-                        } else {
-                            client.eventLoop().execute(task);
-                        }
-                    },
-                    (task, nanos) -> {
-                        var scheduled = client.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
-                        return () -> scheduled.cancel(false);
-                    },
-                    runtime.config.interceptorTimeoutNanos(),
-                    (name, request, cause) -> {
-                        LOG.warn("Interceptor {} failed {} on {}; the client gets an error response", name, request,
-                                context, cause);
-                        runtime.listener.interceptorFailed(context, name, request.apiKey().id, request.apiVersion(),
-                                cause);
-                    });
-            chain = c;
-        }
-        return c;
+        return i;
     }
 
     /** Writes a frame upstream (ownership passes); flushed at the end of the read, or now if outside one. */
