@@ -68,15 +68,16 @@ final class Clients {
 
     /** Describes {@code topic} until every partition meets {@code condition}, failing after {@link #DEADLINE}. */
     static void awaitPartitions(Supplier<Admin> admins, String topic, Predicate<TopicPartitionInfo> condition,
-            String what) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<TopicPartitionInfo> partitions = describe(admins, topic).partitions();
-        while (!partitions.stream().allMatch(condition)) {
-            assertThat(System.nanoTime() - deadline)
-                    .as("waiting for %s; partitions are %s", what, partitions)
-                    .isNegative();
-            Thread.sleep(50); // poll interval; the deadline bounds the wait
-            partitions = describe(admins, topic).partitions();
-        }
+            String what) {
+        java.util.concurrent.atomic.AtomicReference<List<TopicPartitionInfo>> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Await.until(DEADLINE, () -> what + "; partitions are " + last.get(), () -> {
+            try {
+                last.set(describe(admins, topic).partitions());
+            } catch (Exception e) {
+                throw new IllegalStateException("describeTopics failed", e);
+            }
+            return last.get().stream().allMatch(condition);
+        });
     }
 }

@@ -130,14 +130,16 @@ class ForkedKafkaClusterTest {
         }
     }
 
-    private static void awaitDescribedBrokers(Predicate<Set<Integer>> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Set<Integer> ids = describedBrokers();
-        while (!condition.test(ids)) {
-            assertThat(System.nanoTime() - deadline).as("waiting for %s; describeCluster lists %s", what, ids).isNegative();
-            Thread.sleep(50); // poll interval; the deadline bounds the wait
-            ids = describedBrokers();
-        }
+    private static void awaitDescribedBrokers(Predicate<Set<Integer>> condition, String what) {
+        java.util.concurrent.atomic.AtomicReference<Set<Integer>> last = new java.util.concurrent.atomic.AtomicReference<>();
+        Await.until(Duration.ofSeconds(30), () -> what + "; describeCluster lists " + last.get(), () -> {
+            try {
+                last.set(describedBrokers());
+            } catch (Exception e) {
+                throw new IllegalStateException("describeCluster failed", e);
+            }
+            return condition.test(last.get());
+        });
     }
 
     private static long millisSince(long nanoTime) {
