@@ -1,5 +1,6 @@
 package dev.sluice.gateway.testkit;
 
+import dev.sluice.gateway.testkit.tls.IssuedCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link ForkedKafkaCluster} should look like, validated once, and the {@code
@@ -18,9 +20,11 @@ import java.util.Set;
  * @param brokerProperties user settings for every node, applied after (and so over) the defaults
  * @param startTimeout how long {@link ForkedKafkaCluster#start()} waits for every broker
  * @param logLevel the nodes' root log level, one of {@link #LOG_LEVELS}
+ * @param tlsCertificate the brokers' certificate for an additional SSL listener, or null for none
  */
 record ForkedClusterSpec(
-        List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout, String logLevel) {
+        List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout, String logLevel,
+        @Nullable IssuedCertificate tlsCertificate) {
 
     static final int MAX_BROKERS = 16;
 
@@ -28,6 +32,15 @@ record ForkedClusterSpec(
     static final int PREFERRED_CONTROLLER_ID = 3000;
 
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The name (and security protocol) of the brokers' TLS listener. */
+    static final String TLS_LISTENER = "SSL";
+
+    /**
+     * The password of the brokers' PKCS12 key store, written by {@link ForkedNodes}; the store holds
+     * a test key that is also in memory, so the password protects nothing and need not be secret.
+     */
+    static final String KEY_STORE_PASSWORD = "sluice-test";
 
     static final List<String> LOG_LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
@@ -96,8 +109,20 @@ record ForkedClusterSpec(
         return props;
     }
 
-    /** The {@code server.properties} of the broker {@code brokerId}. */
-    Map<String, String> brokerConfig(int brokerId, int port, int controllerPort, Path dataDir) {
+    /** True if the brokers get an SSL listener besides PLAINTEXT. */
+    boolean tls() {
+        return tlsCertificate != null;
+    }
+
+    /**
+     * The {@code server.properties} of the broker {@code brokerId}.
+     *
+     * @param tlsPort the SSL listener's port; ignored unless {@link #tls()}
+     * @param keyStore the PKCS12 key store of {@link #tlsCertificate}, protected by {@link
+     *     #KEY_STORE_PASSWORD}; required if {@link #tls()}
+     */
+    Map<String, String> brokerConfig(
+            int brokerId, int port, int tlsPort, int controllerPort, Path dataDir, @Nullable Path keyStore) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker");
         props.put("node.id", Integer.toString(brokerId));
@@ -105,6 +130,21 @@ record ForkedClusterSpec(
         props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
         props.put("inter.broker.listener.name", "PLAINTEXT");
         putQuorum(props, controllerPort, dataDir);
+        if (tls()) {
+            Objects.requireNonNull(keyStore, "keyStore");
+            // PLAINTEXT stays first: BrokerProbe and inter-broker traffic use it.
+            props.put("listeners", props.get("listeners") + "," + TLS_LISTENER + "://127.0.0.1:" + tlsPort);
+            props.put("advertised.listeners",
+                    props.get("advertised.listeners") + "," + TLS_LISTENER + "://localhost:" + tlsPort);
+            props.put("listener.security.protocol.map",
+                    props.get("listener.security.protocol.map") + "," + TLS_LISTENER + ":SSL");
+            // A key store file rather than ssl.keystore.type=PEM: PEM text in a properties file needs
+            // every line break escaped, a file path does not (forward slashes work on Windows too).
+            props.put("ssl.keystore.type", "PKCS12");
+            props.put("ssl.keystore.location", keyStore.toAbsolutePath().toString().replace('\\', '/'));
+            props.put("ssl.keystore.password", KEY_STORE_PASSWORD);
+            props.put("ssl.key.password", KEY_STORE_PASSWORD);
+        }
         props.putAll(tunedProperties());
         return props;
     }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.testkit;
 
+import dev.sluice.gateway.testkit.tls.IssuedCertificate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +38,7 @@ import org.jspecify.annotations.Nullable;
  *                     ├── broker 100        PLAINTEXT, advertised localhost:p1
  *                     ├── broker 200        PLAINTEXT, advertised localhost:p2
  *                     └── broker 300        PLAINTEXT, advertised localhost:p3
+ *                                           [SSL, advertised localhost:t3  with Builder#tls]
  * </pre>
  *
  * <p>There is always one separate controller, also for a single broker, so that killing a broker
@@ -58,8 +62,12 @@ import org.jspecify.annotations.Nullable;
  *       broker is fenced about 3 s after its death. {@code log.cleaner.dedupe.buffer.size} is
  *       4 MiB instead of 128 MiB of heap per broker. {@link Builder#brokerProperty} overrides any of
  *       them, for the controller too.
- *   <li><b>Listeners.</b> PLAINTEXT only, bound to {@code 127.0.0.1} on ports free at {@link
- *       #start()}, advertised as {@code localhost:PORT}. A broker keeps its port across restarts.
+ *   <li><b>Listeners.</b> PLAINTEXT, bound to {@code 127.0.0.1} on ports free at {@link
+ *       #start()}, advertised as {@code localhost:PORT}. A broker keeps its ports across restarts.
+ *       With {@link Builder#tls} every broker also has a listener named {@code SSL} (security
+ *       protocol SSL, no client authentication), likewise bound and advertised, serving the given
+ *       certificate: see {@link #tlsBootstrapServers()} and {@link #tlsClientProperties()}. The
+ *       controller and inter-broker traffic stay on PLAINTEXT.
  *   <li><b>Processes.</b> The same {@code java} binary and {@code java.class.path} as the test JVM,
  *       {@code -Xmx512m}, serial GC, C1 only, no bytecode verification (see the measurements in
  *       the source); logging at WARN ({@link Builder#logLevel}), written with the JVM's stdout and
@@ -161,6 +169,42 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Returns {@code localhost:port,...} of every broker's SSL listener, stopped or not, in
+     * ascending id order.
+     *
+     * @throws IllegalStateException if the cluster was built without {@link Builder#tls}, or is not
+     *     running
+     */
+    public synchronized String tlsBootstrapServers() {
+        requireTls("tlsBootstrapServers()");
+        return running("tlsBootstrapServers()").brokers().values().stream()
+                .map(broker -> "localhost:" + broker.tlsPort()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Returns client settings that reach this cluster over TLS: {@code bootstrap.servers} of {@link
+     * #tlsBootstrapServers()}, {@code security.protocol=SSL}, trust in exactly the CA that issued
+     * the brokers' certificate ({@code ssl.truststore.type=PEM}, {@code
+     * ssl.truststore.certificates}), and host name verification ({@code
+     * ssl.endpoint.identification.algorithm=https}, which is also kafka-clients' default). The map
+     * is new and mutable; for mutual TLS add {@code ssl.keystore.type=PEM}, {@code
+     * ssl.keystore.certificate.chain} and {@code ssl.keystore.key}.
+     *
+     * @throws IllegalStateException if the cluster was built without {@link Builder#tls}, or is not
+     *     running
+     */
+    public Map<String, Object> tlsClientProperties() {
+        IssuedCertificate certificate = requireTls("tlsClientProperties()");
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, tlsBootstrapServers());
+        props.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SSL.name);
+        props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
+        props.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, certificate.caCertificatePem());
+        props.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
+        return props;
     }
 
     /** Returns {@code localhost:port,...} of every broker, stopped or not, in ascending id order. */
@@ -342,6 +386,15 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         return "localhost:" + broker.port();
     }
 
+    private IssuedCertificate requireTls(String operation) {
+        IssuedCertificate certificate = spec.tlsCertificate();
+        if (certificate == null) {
+            throw new IllegalStateException(operation + " needs a cluster built with tls(certificate), but "
+                    + describe() + " has PLAINTEXT listeners only");
+        }
+        return certificate;
+    }
+
     private ForkedNodes running(String operation) {
         ForkedNodes running = nodes;
         if (state != State.RUNNING || running == null) {
@@ -390,6 +443,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         private String logLevel = "WARN";
         private boolean logLevelSet;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private @Nullable IssuedCertificate tlsCertificate;
 
         private Builder() {}
 
@@ -464,13 +518,39 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Gives every broker a second listener, {@code SSL}, that serves {@code brokerCertificate}
+         * and is advertised as {@code localhost:PORT}. For clients that verify host names its
+         * subject alternative names must cover {@code localhost} (and {@code 127.0.0.1} for
+         * clients that connect by address); the controller and inter-broker traffic stay on
+         * PLAINTEXT. No client authentication by default; {@code brokerProperty("ssl.client.auth",
+         * "required")} asks for mutual TLS.
+         *
+         * <pre>{@code
+         * TestCertificateAuthority ca = TestCertificateAuthority.create("Test CA");
+         * ForkedKafkaCluster.builder().tls(ca.issueServerCertificate("localhost", "127.0.0.1")).build();
+         * }</pre>
+         *
+         * @param brokerCertificate a server certificate with its key, e.g. from {@link
+         *     dev.sluice.gateway.testkit.tls.TestCertificateAuthority#issueServerCertificate}
+         */
+        public Builder tls(IssuedCertificate brokerCertificate) {
+            Objects.requireNonNull(brokerCertificate, "brokerCertificate");
+            if (tlsCertificate != null) {
+                throw new IllegalStateException(
+                        "tls was already set to " + tlsCertificate + ", cannot set " + brokerCertificate);
+            }
+            tlsCertificate = brokerCertificate;
+            return this;
+        }
+
         /** Returns a new, not yet started cluster. */
         public ForkedKafkaCluster build() {
             return new ForkedKafkaCluster(spec());
         }
 
         ForkedClusterSpec spec() {
-            return new ForkedClusterSpec(brokerIds, brokerProperties, startTimeout, logLevel);
+            return new ForkedClusterSpec(brokerIds, brokerProperties, startTimeout, logLevel, tlsCertificate);
         }
     }
 }

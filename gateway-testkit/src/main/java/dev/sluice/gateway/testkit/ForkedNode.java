@@ -41,27 +41,33 @@ final class ForkedNode {
     private final String name;
     private final int nodeId;
     private final int port;
+    private final int tlsPort;
     private final Path dir;
     private final Path serverProperties;
     private final Path output;
     private volatile @Nullable Process process;
 
-    private ForkedNode(String role, int nodeId, int port, Path dir) {
+    private ForkedNode(String role, int nodeId, int port, int tlsPort, Path dir) {
         this.name = role + " " + nodeId;
         this.nodeId = nodeId;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.dir = dir;
         this.serverProperties = dir.resolve("server.properties");
         this.output = dir.resolve("output.log");
     }
 
-    /** Creates the node's directory under {@code root} and writes the files its JVM needs. */
-    static ForkedNode create(String role, int nodeId, int port, Path root, ForkedJvm jvm, Map<String, String> config)
-            throws IOException {
+    /**
+     * Creates the node's directory under {@code root} and writes the files its JVM needs.
+     *
+     * @param tlsPort the port of the node's SSL listener, 0 if it has none
+     */
+    static ForkedNode create(String role, int nodeId, int port, int tlsPort, Path root, ForkedJvm jvm,
+            Map<String, String> config) throws IOException {
         Path dir = Files.createDirectories(root.resolve(role + "-" + nodeId));
         Files.createDirectories(dir.resolve("tmp"));
         jvm.writeFiles(dir);
-        ForkedNode node = new ForkedNode(role, nodeId, port, dir);
+        ForkedNode node = new ForkedNode(role, nodeId, port, tlsPort, dir);
         StringBuilder text = new StringBuilder("# Written by ForkedKafkaCluster\n");
         config.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Files.writeString(node.serverProperties, text, StandardCharsets.UTF_8);
@@ -82,6 +88,11 @@ final class ForkedNode {
 
     int port() {
         return port;
+    }
+
+    /** The port of the SSL listener, 0 if the node has none. */
+    int tlsPort() {
+        return tlsPort;
     }
 
     InetSocketAddress address() {

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.testkit;
 
+import dev.sluice.gateway.testkit.tls.IssuedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -69,15 +70,22 @@ final class ForkedNodes {
         Path root = Files.createTempDirectory(ForkedNode.ROOT_PREFIX);
         ForkedNodes nodes;
         try {
-            int[] ports = freeLoopbackPorts(spec.brokerIds().size() + 1);
+            int brokerCount = spec.brokerIds().size();
+            // [controller, PLAINTEXT of each broker, SSL of each broker if TLS]
+            int[] ports = freeLoopbackPorts(1 + brokerCount * (spec.tls() ? 2 : 1));
             int controllerId = spec.controllerId();
-            ForkedNode controller = ForkedNode.create("controller", controllerId, ports[0], root, jvm,
+            ForkedNode controller = ForkedNode.create("controller", controllerId, ports[0], 0, root, jvm,
                     spec.controllerConfig(ports[0], ForkedNode.dataDir(root, "controller", controllerId)));
+            IssuedCertificate certificate = spec.tlsCertificate();
+            Path keyStore = certificate == null ? null : certificate.writePkcs12(
+                    root.resolve("broker-keystore.p12"), ForkedClusterSpec.KEY_STORE_PASSWORD.toCharArray());
             Map<Integer, ForkedNode> brokers = new TreeMap<>();
-            for (int i = 0; i < spec.brokerIds().size(); i++) {
+            for (int i = 0; i < brokerCount; i++) {
                 int id = spec.brokerIds().get(i);
-                brokers.put(id, ForkedNode.create("broker", id, ports[i + 1], root, jvm,
-                        spec.brokerConfig(id, ports[i + 1], ports[0], ForkedNode.dataDir(root, "broker", id))));
+                int port = ports[1 + i];
+                int tlsPort = spec.tls() ? ports[1 + brokerCount + i] : 0;
+                brokers.put(id, ForkedNode.create("broker", id, port, tlsPort, root, jvm, spec.brokerConfig(
+                        id, port, tlsPort, ports[0], ForkedNode.dataDir(root, "broker", id), keyStore)));
             }
             nodes = new ForkedNodes(clusterName, root, jvm, controller, brokers);
             Runtime.getRuntime().addShutdownHook(nodes.shutdownHook);

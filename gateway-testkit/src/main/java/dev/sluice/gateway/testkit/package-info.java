@@ -45,6 +45,15 @@
  * }
  * }</pre>
  *
+ * <h2>TLS</h2>
+ *
+ * <p>{@link dev.sluice.gateway.testkit.tls} generates a CA, server certificates (wildcards, IP
+ * addresses) and client certificates in memory. {@code ForkedKafkaCluster.builder().tls(cert)}
+ * gives each forked broker an {@code SSL} listener beside PLAINTEXT; {@link
+ * dev.sluice.gateway.testkit.ForkedKafkaCluster#tlsClientProperties()} returns client settings that
+ * trust the CA and verify host names. The in-process {@link dev.sluice.gateway.testkit.KafkaCluster}
+ * has no TLS listener: Kafka's test kit supports PLAINTEXT and SASL_PLAINTEXT only.
+ *
  * <h2>Leaks fail the build</h2>
  *
  * <p>{@link dev.sluice.gateway.testkit.NettyLeakDetection} is a JUnit Jupiter extension, registered
@@ -65,7 +74,8 @@
  * ({@code Admin}) follow the kafka-clients version of the build; the in-process broker always has
  * the same version as kafka-clients (4.3.1 at the time of writing), and so does a forked broker,
  * which runs the {@code kafka_2.13} classes of the test class path. A broker of another version, or
- * a TLS listener, is not supported by either fixture yet (see the project's TESTING notes).
+ * a TLS listener on the in-process broker, is not supported yet (see the project's TESTING notes).
+ * BouncyCastle (1.86) is used only to generate certificates, never registered as a provider.
  *
  * <p>Every type is null-hostile unless a parameter or return value says {@code @Nullable}.
  */

@@ -28,7 +28,7 @@ class ForkedKafkaClusterBuilderTest {
     void brokerConfigWiresNodeIdListenerAndQuorum() {
         ForkedClusterSpec spec = ForkedKafkaCluster.builder().brokerIds(100, 200, 300).spec();
 
-        assertThat(spec.brokerConfig(200, 41000, 41999, Path.of("/d")))
+        assertThat(spec.brokerConfig(200, 41000, 0, 41999, Path.of("/d"), null))
                 .containsEntry("process.roles", "broker")
                 .containsEntry("node.id", "200")
                 .containsEntry("listeners", "PLAINTEXT://127.0.0.1:41000")
@@ -52,9 +52,26 @@ class ForkedKafkaClusterBuilderTest {
     }
 
     @Test
+    void tlsAddsAnSslListenerBesidePlaintextWithAKeyStoreFile() {
+        ForkedClusterSpec spec = ForkedKafkaCluster.builder()
+                .tls(dev.sluice.gateway.testkit.tls.TestCertificateAuthority.create("CA").issueServerCertificate("localhost"))
+                .spec();
+
+        assertThat(spec.brokerConfig(0, 41000, 41001, 41999, Path.of("/d"), Path.of("/k/broker.p12")))
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:41000,SSL://127.0.0.1:41001")
+                .containsEntry("advertised.listeners", "PLAINTEXT://localhost:41000,SSL://localhost:41001")
+                .containsEntry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL")
+                .containsEntry("inter.broker.listener.name", "PLAINTEXT")
+                .containsEntry("ssl.keystore.type", "PKCS12")
+                .containsEntry("ssl.keystore.location", Path.of("/k/broker.p12").toAbsolutePath().toString().replace('\\', '/'))
+                .containsEntry("ssl.keystore.password", ForkedClusterSpec.KEY_STORE_PASSWORD);
+        assertThat(spec.controllerConfig(41999, Path.of("/c"))).doesNotContainKey("ssl.keystore.location");
+    }
+
+    @Test
     void brokerPropertyOverridesADefault() {
         assertThat(ForkedKafkaCluster.builder().brokerIds(1, 2, 3).brokerProperty("offsets.topic.replication.factor", "1")
-                        .spec().brokerConfig(1, 1, 2, Path.of("/d")))
+                        .spec().brokerConfig(1, 1, 0, 2, Path.of("/d"), null))
                 .containsEntry("offsets.topic.replication.factor", "1");
     }
 
