@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,10 +24,12 @@ import org.jspecify.annotations.Nullable;
  * @param startTimeout how long {@link ForkedKafkaCluster#start()} waits for every broker
  * @param logLevel the nodes' root log level, one of {@link #LOG_LEVELS}
  * @param tlsCertificate the brokers' certificate for an additional SSL listener, or null for none
+ * @param saslUsers SASL/PLAIN users and their passwords for an additional SASL_PLAINTEXT listener;
+ *     empty for none
  */
 record ForkedClusterSpec(
         List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout, String logLevel,
-        @Nullable IssuedCertificate tlsCertificate) {
+        @Nullable IssuedCertificate tlsCertificate, Map<String, String> saslUsers) {
 
     static final int MAX_BROKERS = 16;
 
@@ -35,6 +40,12 @@ record ForkedClusterSpec(
 
     /** The name (and security protocol) of the brokers' TLS listener. */
     static final String TLS_LISTENER = "SSL";
+
+    /** The name (and security protocol) of the brokers' SASL/PLAIN listener. */
+    static final String SASL_LISTENER = "SASL_PLAINTEXT";
+
+    /** What a SASL/PLAIN user name may contain: it becomes the JAAS option name {@code user_NAME}. */
+    private static final Pattern SASL_USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     /**
      * The password of the brokers' PKCS12 key store, written by {@link ForkedNodes}; the store holds
@@ -56,6 +67,23 @@ record ForkedClusterSpec(
             throw new IllegalArgumentException("startTimeout must be positive, was " + startTimeout);
         }
         checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
+        saslUsers = Map.copyOf(Objects.requireNonNull(saslUsers, "saslUsers"));
+        saslUsers.forEach(ForkedClusterSpec::checkSaslUser);
+    }
+
+    /**
+     * Refuses what would not survive the trip into a JAAS line in {@code server.properties}: a user
+     * name becomes the option name {@code user_NAME}, a password a quoted JAAS value.
+     */
+    static void checkSaslUser(String user, String password) {
+        if (!SASL_USER_NAME.matcher(user).matches()) {
+            throw new IllegalArgumentException("SASL user name must match " + SASL_USER_NAME.pattern()
+                    + ", was '" + user + "'");
+        }
+        if (password.isEmpty() || password.chars().anyMatch(c -> c == '"' || c == '\\' || c < ' ')) {
+            throw new IllegalArgumentException("SASL password of '" + user
+                    + "' must be non-empty, without quotes, backslashes or control characters");
+        }
     }
 
     static void checkLogLevel(String level) {
@@ -114,15 +142,22 @@ record ForkedClusterSpec(
         return tlsCertificate != null;
     }
 
+    /** True if the brokers get a SASL_PLAINTEXT listener with the PLAIN mechanism. */
+    boolean saslPlain() {
+        return !saslUsers.isEmpty();
+    }
+
     /**
      * The {@code server.properties} of the broker {@code brokerId}.
      *
-     * @param tlsPort the SSL listener's port; ignored unless {@link #tls()}
+     * @param ports the listeners' ports; {@link ListenerPorts#tls()} is ignored unless {@link
+     *     #tls()}, {@link ListenerPorts#sasl()} unless {@link #saslPlain()}
      * @param keyStore the PKCS12 key store of {@link #tlsCertificate}, protected by {@link
      *     #KEY_STORE_PASSWORD}; required if {@link #tls()}
      */
     Map<String, String> brokerConfig(
-            int brokerId, int port, int tlsPort, int controllerPort, Path dataDir, @Nullable Path keyStore) {
+            int brokerId, ListenerPorts ports, int controllerPort, Path dataDir, @Nullable Path keyStore) {
+        int port = ports.plaintext();
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker");
         props.put("node.id", Integer.toString(brokerId));
@@ -130,14 +165,10 @@ record ForkedClusterSpec(
         props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
         props.put("inter.broker.listener.name", "PLAINTEXT");
         putQuorum(props, controllerPort, dataDir);
+        // PLAINTEXT stays first: BrokerProbe and inter-broker traffic use it.
         if (tls()) {
             Objects.requireNonNull(keyStore, "keyStore");
-            // PLAINTEXT stays first: BrokerProbe and inter-broker traffic use it.
-            props.put("listeners", props.get("listeners") + "," + TLS_LISTENER + "://127.0.0.1:" + tlsPort);
-            props.put("advertised.listeners",
-                    props.get("advertised.listeners") + "," + TLS_LISTENER + "://localhost:" + tlsPort);
-            props.put("listener.security.protocol.map",
-                    props.get("listener.security.protocol.map") + "," + TLS_LISTENER + ":SSL");
+            addListener(props, TLS_LISTENER, "SSL", ports.tls());
             // A key store file rather than ssl.keystore.type=PEM: PEM text in a properties file needs
             // every line break escaped, a file path does not (forward slashes work on Windows too).
             props.put("ssl.keystore.type", "PKCS12");
@@ -145,8 +176,30 @@ record ForkedClusterSpec(
             props.put("ssl.keystore.password", KEY_STORE_PASSWORD);
             props.put("ssl.key.password", KEY_STORE_PASSWORD);
         }
+        if (saslPlain()) {
+            addListener(props, SASL_LISTENER, "SASL_PLAINTEXT", ports.sasl());
+            String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            props.put(prefix + "sasl.enabled.mechanisms", "PLAIN");
+            // Listener-scoped JAAS: no java.security.auth.login.config file, no JVM-wide state.
+            props.put(prefix + "plain.sasl.jaas.config", plainServerJaasConfig());
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+        }
         props.putAll(tunedProperties());
         return props;
+    }
+
+    /** {@code PlainLoginModule required user_NAME="PASSWORD" ...;} sorted by name: the broker's PLAIN user table. */
+    String plainServerJaasConfig() {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        new TreeMap<>(saslUsers).forEach((user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        return jaas.append(';').toString();
+    }
+
+    private static void addListener(Map<String, String> props, String name, String protocol, int port) {
+        props.put("listeners", props.get("listeners") + "," + name + "://127.0.0.1:" + port);
+        props.put("advertised.listeners", props.get("advertised.listeners") + "," + name + "://localhost:" + port);
+        props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + "," + name + ":" + protocol);
     }
 
     /** The {@code server.properties} of the controller. */

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +40,7 @@ import org.jspecify.annotations.Nullable;
  *                     ├── broker 200        PLAINTEXT, advertised localhost:p2
  *                     └── broker 300        PLAINTEXT, advertised localhost:p3
  *                                           [SSL, advertised localhost:t3  with Builder#tls]
+ *                                           [SASL_PLAINTEXT, localhost:s3  with Builder#saslPlain]
  * </pre>
  *
  * <p>There is always one separate controller, also for a single broker, so that killing a broker
@@ -66,8 +68,11 @@ import org.jspecify.annotations.Nullable;
  *       #start()}, advertised as {@code localhost:PORT}. A broker keeps its ports across restarts.
  *       With {@link Builder#tls} every broker also has a listener named {@code SSL} (security
  *       protocol SSL, no client authentication), likewise bound and advertised, serving the given
- *       certificate: see {@link #tlsBootstrapServers()} and {@link #tlsClientProperties()}. The
- *       controller and inter-broker traffic stay on PLAINTEXT.
+ *       certificate: see {@link #tlsBootstrapServers()} and {@link #tlsClientProperties()}. With
+ *       {@link Builder#saslPlain} every broker also has a listener named {@code SASL_PLAINTEXT}
+ *       with the PLAIN mechanism and the given users: see {@link #saslBootstrapServers()} and
+ *       {@link #saslClientProperties}. The controller, inter-broker traffic, {@link #admin()} and
+ *       {@link #createTopic} stay on PLAINTEXT, which has no authorizer.
  *   <li><b>Processes.</b> The same {@code java} binary and {@code java.class.path} as the test JVM,
  *       {@code -Xmx512m}, serial GC, C1 only, no bytecode verification (see the measurements in
  *       the source); logging at WARN ({@link Builder#logLevel}), written with the JVM's stdout and
@@ -204,6 +209,41 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
         props.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, certificate.caCertificatePem());
         props.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG, "https");
+        return props;
+    }
+
+    /**
+     * Returns {@code localhost:port,...} of every broker's SASL_PLAINTEXT listener, stopped or not,
+     * in ascending id order.
+     *
+     * @throws IllegalStateException if the cluster was built without {@link Builder#saslPlain}, or
+     *     is not running
+     */
+    public synchronized String saslBootstrapServers() {
+        requireSasl("saslBootstrapServers()");
+        return running("saslBootstrapServers()").brokers().values().stream()
+                .map(broker -> "localhost:" + broker.saslPort()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * Returns client settings that log in to this cluster with SASL/PLAIN: {@code
+     * bootstrap.servers} of {@link #saslBootstrapServers()}, {@code security.protocol=SASL_PLAINTEXT},
+     * {@code sasl.mechanism=PLAIN} and {@code sasl.jaas.config} of {@link
+     * KafkaCluster#plainJaasConfig}. The map is new and mutable. The credentials are not checked
+     * here: a wrong password fails the client's login, which is what a test of that wants.
+     *
+     * @throws IllegalStateException if the cluster was built without {@link Builder#saslPlain}, or
+     *     is not running
+     */
+    public Map<String, Object> saslClientProperties(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        requireSasl("saslClientProperties()");
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslBootstrapServers());
+        props.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, SecurityProtocol.SASL_PLAINTEXT.name);
+        props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+        props.put(SaslConfigs.SASL_JAAS_CONFIG, KafkaCluster.plainJaasConfig(user, password));
         return props;
     }
 
@@ -395,6 +435,13 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         return certificate;
     }
 
+    private void requireSasl(String operation) {
+        if (!spec.saslPlain()) {
+            throw new IllegalStateException(operation + " needs a cluster built with saslPlain(users), but "
+                    + describe() + " has no SASL_PLAINTEXT listener");
+        }
+    }
+
     private ForkedNodes running(String operation) {
         ForkedNodes running = nodes;
         if (state != State.RUNNING || running == null) {
@@ -444,6 +491,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         private boolean logLevelSet;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private @Nullable IssuedCertificate tlsCertificate;
+        private Map<String, String> saslUsers = Map.of();
 
         private Builder() {}
 
@@ -544,13 +592,51 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Gives every broker another listener, {@code SASL_PLAINTEXT}, advertised as {@code
+         * localhost:PORT}, that accepts the PLAIN mechanism for exactly these users. The users live
+         * in the listener's own JAAS setting ({@code
+         * listener.name.sasl_plaintext.plain.sasl.jaas.config}), so nothing JVM-wide is involved
+         * and KIP-368 re-authentication works: {@code brokerProperty("connections.max.reauth.ms",
+         * "2000")} makes clients re-authenticate every 1.7 to 1.9 s (85 to 95 % of the session).
+         * <b>Pitfall:</b> a broker re-authenticates a connection at most once a second ({@code
+         * KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS}) and answers an earlier SaslHandshake
+         * with {@code ILLEGAL_SASL_STATE}, which the client reports as "Unexpected handshake request
+         * with client mechanism PLAIN, enabled mechanisms are []"; so {@code 1000} fails from the
+         * second re-authentication on. Stay at 2000 or above. There is no authorizer, so every
+         * user may do everything; the controller and inter-broker traffic stay on PLAINTEXT.
+         *
+         * <pre>{@code
+         * ForkedKafkaCluster kafka = ForkedKafkaCluster.builder()
+         *         .saslPlain(Map.of("alice", "alice-secret")).build().start();
+         * Map<String, Object> alice = kafka.saslClientProperties("alice", "alice-secret");
+         * }</pre>
+         *
+         * @param usersToPasswords at least one user; names of letters, digits, {@code . _ -};
+         *     passwords non-empty, without quotes, backslashes or control characters
+         */
+        public Builder saslPlain(Map<String, String> usersToPasswords) {
+            Objects.requireNonNull(usersToPasswords, "usersToPasswords");
+            if (!saslUsers.isEmpty()) {
+                throw new IllegalStateException("saslPlain was already set for users " + new TreeSet<>(saslUsers.keySet())
+                        + ", cannot set " + new TreeSet<>(usersToPasswords.keySet()));
+            }
+            if (usersToPasswords.isEmpty()) {
+                throw new IllegalArgumentException("saslPlain needs at least one user");
+            }
+            usersToPasswords.forEach(ForkedClusterSpec::checkSaslUser);
+            saslUsers = Map.copyOf(usersToPasswords);
+            return this;
+        }
+
         /** Returns a new, not yet started cluster. */
         public ForkedKafkaCluster build() {
             return new ForkedKafkaCluster(spec());
         }
 
         ForkedClusterSpec spec() {
-            return new ForkedClusterSpec(brokerIds, brokerProperties, startTimeout, logLevel, tlsCertificate);
+            return new ForkedClusterSpec(
+                    brokerIds, brokerProperties, startTimeout, logLevel, tlsCertificate, saslUsers);
         }
     }
 }

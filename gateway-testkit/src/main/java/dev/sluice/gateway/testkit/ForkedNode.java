@@ -40,18 +40,16 @@ final class ForkedNode {
 
     private final String name;
     private final int nodeId;
-    private final int port;
-    private final int tlsPort;
+    private final ListenerPorts ports;
     private final Path dir;
     private final Path serverProperties;
     private final Path output;
     private volatile @Nullable Process process;
 
-    private ForkedNode(String role, int nodeId, int port, int tlsPort, Path dir) {
+    private ForkedNode(String role, int nodeId, ListenerPorts ports, Path dir) {
         this.name = role + " " + nodeId;
         this.nodeId = nodeId;
-        this.port = port;
-        this.tlsPort = tlsPort;
+        this.ports = ports;
         this.dir = dir;
         this.serverProperties = dir.resolve("server.properties");
         this.output = dir.resolve("output.log");
@@ -60,14 +58,14 @@ final class ForkedNode {
     /**
      * Creates the node's directory under {@code root} and writes the files its JVM needs.
      *
-     * @param tlsPort the port of the node's SSL listener, 0 if it has none
+     * @param ports the ports of the node's listeners, which {@code config} binds
      */
-    static ForkedNode create(String role, int nodeId, int port, int tlsPort, Path root, ForkedJvm jvm,
+    static ForkedNode create(String role, int nodeId, ListenerPorts ports, Path root, ForkedJvm jvm,
             Map<String, String> config) throws IOException {
         Path dir = Files.createDirectories(root.resolve(role + "-" + nodeId));
         Files.createDirectories(dir.resolve("tmp"));
         jvm.writeFiles(dir);
-        ForkedNode node = new ForkedNode(role, nodeId, port, tlsPort, dir);
+        ForkedNode node = new ForkedNode(role, nodeId, ports, dir);
         StringBuilder text = new StringBuilder("# Written by ForkedKafkaCluster\n");
         config.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Files.writeString(node.serverProperties, text, StandardCharsets.UTF_8);
@@ -87,16 +85,21 @@ final class ForkedNode {
     }
 
     int port() {
-        return port;
+        return ports.plaintext();
     }
 
     /** The port of the SSL listener, 0 if the node has none. */
     int tlsPort() {
-        return tlsPort;
+        return ports.tls();
+    }
+
+    /** The port of the SASL_PLAINTEXT listener, 0 if the node has none. */
+    int saslPort() {
+        return ports.sasl();
     }
 
     InetSocketAddress address() {
-        return new InetSocketAddress("127.0.0.1", port);
+        return new InetSocketAddress("127.0.0.1", ports.plaintext());
     }
 
     /**
@@ -204,6 +207,6 @@ final class ForkedNode {
 
     @Override
     public String toString() {
-        return name + " on port " + port + " (" + exitDescription() + ")";
+        return name + " on port " + ports.plaintext() + " (" + exitDescription() + ")";
     }
 }

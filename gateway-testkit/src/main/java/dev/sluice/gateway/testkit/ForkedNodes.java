@@ -71,21 +71,25 @@ final class ForkedNodes {
         ForkedNodes nodes;
         try {
             int brokerCount = spec.brokerIds().size();
-            // [controller, PLAINTEXT of each broker, SSL of each broker if TLS]
-            int[] ports = freeLoopbackPorts(1 + brokerCount * (spec.tls() ? 2 : 1));
+            int perBroker = 1 + (spec.tls() ? 1 : 0) + (spec.saslPlain() ? 1 : 0);
+            // [controller, then per broker: PLAINTEXT, SSL if TLS, SASL_PLAINTEXT if SASL]
+            int[] ports = freeLoopbackPorts(1 + brokerCount * perBroker);
             int controllerId = spec.controllerId();
-            ForkedNode controller = ForkedNode.create("controller", controllerId, ports[0], 0, root, jvm,
-                    spec.controllerConfig(ports[0], ForkedNode.dataDir(root, "controller", controllerId)));
+            ForkedNode controller = ForkedNode.create("controller", controllerId, ListenerPorts.only(ports[0]), root,
+                    jvm, spec.controllerConfig(ports[0], ForkedNode.dataDir(root, "controller", controllerId)));
             IssuedCertificate certificate = spec.tlsCertificate();
             Path keyStore = certificate == null ? null : certificate.writePkcs12(
                     root.resolve("broker-keystore.p12"), ForkedClusterSpec.KEY_STORE_PASSWORD.toCharArray());
             Map<Integer, ForkedNode> brokers = new TreeMap<>();
             for (int i = 0; i < brokerCount; i++) {
                 int id = spec.brokerIds().get(i);
-                int port = ports[1 + i];
-                int tlsPort = spec.tls() ? ports[1 + brokerCount + i] : 0;
-                brokers.put(id, ForkedNode.create("broker", id, port, tlsPort, root, jvm, spec.brokerConfig(
-                        id, port, tlsPort, ports[0], ForkedNode.dataDir(root, "broker", id), keyStore)));
+                int next = 1 + i * perBroker;
+                int port = ports[next++];
+                int tlsPort = spec.tls() ? ports[next++] : 0;
+                int saslPort = spec.saslPlain() ? ports[next] : 0;
+                ListenerPorts listenerPorts = new ListenerPorts(port, tlsPort, saslPort);
+                brokers.put(id, ForkedNode.create("broker", id, listenerPorts, root, jvm, spec.brokerConfig(
+                        id, listenerPorts, ports[0], ForkedNode.dataDir(root, "broker", id), keyStore)));
             }
             nodes = new ForkedNodes(clusterName, root, jvm, controller, brokers);
             Runtime.getRuntime().addShutdownHook(nodes.shutdownHook);

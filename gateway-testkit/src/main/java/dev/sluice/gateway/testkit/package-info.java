@@ -54,6 +54,15 @@
  * trust the CA and verify host names. The in-process {@link dev.sluice.gateway.testkit.KafkaCluster}
  * has no TLS listener: Kafka's test kit supports PLAINTEXT and SASL_PLAINTEXT only.
  *
+ * <h2>SASL and re-authentication</h2>
+ *
+ * <p>{@code ForkedKafkaCluster.builder().saslPlain(Map.of("alice", "secret"))} gives each forked
+ * broker a {@code SASL_PLAINTEXT} listener with PLAIN and a listener-scoped JAAS user table; {@link
+ * dev.sluice.gateway.testkit.ForkedKafkaCluster#saslClientProperties} logs in as one of the users.
+ * For KIP-368 re-authentication set {@code connections.max.reauth.ms} to 2000 ms or more: any
+ * Kafka broker refuses a re-authentication less than a second after the previous one, and clients
+ * re-authenticate at 85 to 95 % of the session, so 1000 ms fails from the second round on.
+ *
  * <h2>Leaks fail the build</h2>
  *
  * <p>{@link dev.sluice.gateway.testkit.NettyLeakDetection} is a JUnit Jupiter extension, registered

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Builder rules and generated configuration, with no process started. */
@@ -28,7 +29,7 @@ class ForkedKafkaClusterBuilderTest {
     void brokerConfigWiresNodeIdListenerAndQuorum() {
         ForkedClusterSpec spec = ForkedKafkaCluster.builder().brokerIds(100, 200, 300).spec();
 
-        assertThat(spec.brokerConfig(200, 41000, 0, 41999, Path.of("/d"), null))
+        assertThat(spec.brokerConfig(200, ListenerPorts.only(41000), 41999, Path.of("/d"), null))
                 .containsEntry("process.roles", "broker")
                 .containsEntry("node.id", "200")
                 .containsEntry("listeners", "PLAINTEXT://127.0.0.1:41000")
@@ -57,7 +58,7 @@ class ForkedKafkaClusterBuilderTest {
                 .tls(dev.sluice.gateway.testkit.tls.TestCertificateAuthority.create("CA").issueServerCertificate("localhost"))
                 .spec();
 
-        assertThat(spec.brokerConfig(0, 41000, 41001, 41999, Path.of("/d"), Path.of("/k/broker.p12")))
+        assertThat(spec.brokerConfig(0, new ListenerPorts(41000, 41001, 0), 41999, Path.of("/d"), Path.of("/k/broker.p12")))
                 .containsEntry("listeners", "PLAINTEXT://127.0.0.1:41000,SSL://127.0.0.1:41001")
                 .containsEntry("advertised.listeners", "PLAINTEXT://localhost:41000,SSL://localhost:41001")
                 .containsEntry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL")
@@ -69,9 +70,49 @@ class ForkedKafkaClusterBuilderTest {
     }
 
     @Test
+    void saslPlainAddsASaslListenerWithListenerScopedJaasAndTlsComesFirst() {
+        ForkedClusterSpec spec = ForkedKafkaCluster.builder()
+                .tls(dev.sluice.gateway.testkit.tls.TestCertificateAuthority.create("CA").issueServerCertificate("localhost"))
+                .saslPlain(Map.of("bob", "b-secret", "alice", "a-secret"))
+                .spec();
+
+        assertThat(spec.brokerConfig(0, new ListenerPorts(41000, 41001, 41002), 41999, Path.of("/d"), Path.of("/k.p12")))
+                .containsEntry("listeners",
+                        "PLAINTEXT://127.0.0.1:41000,SSL://127.0.0.1:41001,SASL_PLAINTEXT://127.0.0.1:41002")
+                .containsEntry("advertised.listeners",
+                        "PLAINTEXT://localhost:41000,SSL://localhost:41001,SASL_PLAINTEXT://localhost:41002")
+                .containsEntry("listener.security.protocol.map",
+                        "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT")
+                .containsEntry("inter.broker.listener.name", "PLAINTEXT")
+                .containsEntry("sasl.enabled.mechanisms", "PLAIN")
+                .containsEntry("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN")
+                .containsEntry("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " user_alice=\"a-secret\" user_bob=\"b-secret\";");
+        assertThat(spec.controllerConfig(41999, Path.of("/c"))).doesNotContainKey("sasl.enabled.mechanisms");
+    }
+
+    @Test
+    void saslPlainRefusesUsersThatWouldBreakTheJaasLineAndASecondCall() {
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().saslPlain(Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("saslPlain needs at least one user");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().saslPlain(Map.of("a b", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("was 'a b'");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().saslPlain(Map.of("alice", "say \"hi\"")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without quotes");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().saslPlain(Map.of("a", "x"))
+                        .saslPlain(Map.of("b", "y")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("saslPlain was already set for users [a], cannot set [b]");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().build().saslBootstrapServers())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("saslBootstrapServers() needs a cluster built with saslPlain(users)");
+    }
+
+    @Test
     void brokerPropertyOverridesADefault() {
         assertThat(ForkedKafkaCluster.builder().brokerIds(1, 2, 3).brokerProperty("offsets.topic.replication.factor", "1")
-                        .spec().brokerConfig(1, 1, 0, 2, Path.of("/d"), null))
+                        .spec().brokerConfig(1, ListenerPorts.only(1), 2, Path.of("/d"), null))
                 .containsEntry("offsets.topic.replication.factor", "1");
     }
 
