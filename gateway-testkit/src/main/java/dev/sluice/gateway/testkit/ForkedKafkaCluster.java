@@ -3,9 +3,7 @@ package dev.sluice.gateway.testkit;
 import dev.sluice.gateway.testkit.tls.IssuedCertificate;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  *                     ├── broker 100        PLAINTEXT, advertised localhost:p1
  *                     ├── broker 200        PLAINTEXT, advertised localhost:p2
  *                     └── broker 300        PLAINTEXT, advertised localhost:p3
- *                                           [SSL, advertised localhost:t3  with Builder#tls]
- *                                           [SASL_PLAINTEXT, localhost:s3  with Builder#saslPlain]
+ *                                           [SSL, advertised localhost:t3  with ForkedKafkaClusterBuilder#tls]
+ *                                           [SASL_PLAINTEXT, localhost:s3  with ForkedKafkaClusterBuilder#saslPlain]
  * </pre>
  *
  * <p>There is always one separate controller, also for a single broker, so that killing a broker
@@ -62,20 +60,20 @@ import org.jspecify.annotations.Nullable;
  *       unstable.api.versions.enable=false} and {@code unstable.feature.versions.enable=false};
  *       heartbeats every 500 ms with a 3 s session, so a killed
  *       broker is fenced about 3 s after its death. {@code log.cleaner.dedupe.buffer.size} is
- *       4 MiB instead of 128 MiB of heap per broker. {@link Builder#brokerProperty} overrides any of
+ *       4 MiB instead of 128 MiB of heap per broker. {@link ForkedKafkaClusterBuilder#brokerProperty} overrides any of
  *       them, for the controller too.
  *   <li><b>Listeners.</b> PLAINTEXT, bound to {@code 127.0.0.1} on ports free at {@link
  *       #start()}, advertised as {@code localhost:PORT}. A broker keeps its ports across restarts.
- *       With {@link Builder#tls} every broker also has a listener named {@code SSL} (security
+ *       With {@link ForkedKafkaClusterBuilder#tls} every broker also has a listener named {@code SSL} (security
  *       protocol SSL, no client authentication), likewise bound and advertised, serving the given
  *       certificate: see {@link #tlsBootstrapServers()} and {@link #tlsClientProperties()}. With
- *       {@link Builder#saslPlain} every broker also has a listener named {@code SASL_PLAINTEXT}
+ *       {@link ForkedKafkaClusterBuilder#saslPlain} every broker also has a listener named {@code SASL_PLAINTEXT}
  *       with the PLAIN mechanism and the given users: see {@link #saslBootstrapServers()} and
  *       {@link #saslClientProperties}. The controller, inter-broker traffic, {@link #admin()} and
  *       {@link #createTopic} stay on PLAINTEXT, which has no authorizer.
  *   <li><b>Processes.</b> The same {@code java} binary and {@code java.class.path} as the test JVM,
  *       {@code -Xmx512m}, serial GC, C1 only, no bytecode verification (see the measurements in
- *       the source); logging at WARN ({@link Builder#logLevel}), written with the JVM's stdout and
+ *       the source); logging at WARN ({@link ForkedKafkaClusterBuilder#logLevel}), written with the JVM's stdout and
  *       stderr to {@code output.log} in the node's directory. Failure messages quote its last lines.
  *   <li><b>No orphans.</b> {@link #close()} kills every process and deletes every directory. A JVM
  *       shutdown hook does the same if the test forgets; if the test JVM itself is killed, each
@@ -107,7 +105,7 @@ import org.jspecify.annotations.Nullable;
  *   <li><b>Cost.</b> Each node is a JVM of about 140 MB resident and 45 (controller) to 80
  *       (broker) threads. Three brokers and a controller take 5 to 13 s to start on two busy cores
  *       (4 JVMs, about 10 s of CPU), a restarted broker 2.5 to 4 s; hence {@link
- *       Builder#startTimeout}, two minutes by default. Start one cluster per test class, not per
+ *       ForkedKafkaClusterBuilder#startTimeout}, two minutes by default. Start one cluster per test class, not per
  *       test.
  *   <li>The broker's version is the version of {@code kafka_2.13} on the test class path. The class
  *       path must be a class path: a test run on the module path does not pass Kafka's classes on.
@@ -138,8 +136,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     }
 
     /** Returns a builder for one broker with node id 0 unless told otherwise. */
-    public static Builder builder() {
-        return new Builder();
+    public static ForkedKafkaClusterBuilder builder() {
+        return new ForkedKafkaClusterBuilder();
     }
 
     /**
@@ -148,7 +146,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * @return this cluster, for chaining
      * @throws IllegalStateException if the cluster was already started or closed
      * @throws KafkaClusterException if a node exited or the brokers did not agree within {@link
-     *     Builder#startTimeout}; the message quotes the nodes' last output lines, and the cluster is
+     *     ForkedKafkaClusterBuilder#startTimeout}; the message quotes the nodes' last output lines, and the cluster is
      *     closed
      */
     public synchronized ForkedKafkaCluster start() {
@@ -180,7 +178,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * Returns {@code localhost:port,...} of every broker's SSL listener, stopped or not, in
      * ascending id order.
      *
-     * @throws IllegalStateException if the cluster was built without {@link Builder#tls}, or is not
+     * @throws IllegalStateException if the cluster was built without {@link ForkedKafkaClusterBuilder#tls}, or is not
      *     running
      */
     public synchronized String tlsBootstrapServers() {
@@ -198,7 +196,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * is new and mutable; for mutual TLS add {@code ssl.keystore.type=PEM}, {@code
      * ssl.keystore.certificate.chain} and {@code ssl.keystore.key}.
      *
-     * @throws IllegalStateException if the cluster was built without {@link Builder#tls}, or is not
+     * @throws IllegalStateException if the cluster was built without {@link ForkedKafkaClusterBuilder#tls}, or is not
      *     running
      */
     public Map<String, Object> tlsClientProperties() {
@@ -216,7 +214,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * Returns {@code localhost:port,...} of every broker's SASL_PLAINTEXT listener, stopped or not,
      * in ascending id order.
      *
-     * @throws IllegalStateException if the cluster was built without {@link Builder#saslPlain}, or
+     * @throws IllegalStateException if the cluster was built without {@link ForkedKafkaClusterBuilder#saslPlain}, or
      *     is not running
      */
     public synchronized String saslBootstrapServers() {
@@ -232,7 +230,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * KafkaCluster#plainJaasConfig}. The map is new and mutable. The credentials are not checked
      * here: a wrong password fails the client's login, which is what a test of that wants.
      *
-     * @throws IllegalStateException if the cluster was built without {@link Builder#saslPlain}, or
+     * @throws IllegalStateException if the cluster was built without {@link ForkedKafkaClusterBuilder#saslPlain}, or
      *     is not running
      */
     public Map<String, Object> saslClientProperties(String user, String password) {
@@ -355,7 +353,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
      * @throws IllegalArgumentException if no broker has this id
      * @throws IllegalStateException if the broker is running
      * @throws KafkaClusterException if the broker exited or was not listed within {@link
-     *     Builder#startTimeout}; the message quotes its last output lines
+     *     ForkedKafkaClusterBuilder#startTimeout}; the message quotes its last output lines
      */
     public synchronized void startBroker(int brokerId) {
         ForkedNode broker = broker(brokerId, "startBroker");
@@ -465,178 +463,5 @@ public final class ForkedKafkaCluster implements AutoCloseable {
                     "Broker " + brokerId + " is not running; startBroker(" + brokerId + ") first");
         }
         return broker;
-    }
-
-    /**
-     * Describes a {@link ForkedKafkaCluster} to build. Each setting may be given once; a second
-     * call, an out-of-range value or a reserved property fails at once with a message quoting the
-     * values.
-     *
-     * <pre>{@code
-     * ForkedKafkaCluster kafka = ForkedKafkaCluster.builder()
-     *         .brokerIds(100, 200, 300)
-     *         .brokerProperty("log.segment.bytes", "1048576")
-     *         .build();
-     * }</pre>
-     *
-     * <p>Not thread-safe; {@link #build()} may be called more than once, each time for a new,
-     * independent cluster.
-     */
-    public static final class Builder {
-        private List<Integer> brokerIds = List.of(0);
-        private boolean brokerIdsSet;
-        private Duration startTimeout = ForkedClusterSpec.DEFAULT_START_TIMEOUT;
-        private boolean startTimeoutSet;
-        private String logLevel = "WARN";
-        private boolean logLevelSet;
-        private final Map<String, String> brokerProperties = new LinkedHashMap<>();
-        private @Nullable IssuedCertificate tlsCertificate;
-        private Map<String, String> saslUsers = Map.of();
-
-        private Builder() {}
-
-        /**
-         * The brokers' node ids: 1 to 16 distinct, non-negative ids, in any order; default {@code 0}.
-         * The controller takes 3000, or the next id above it that no broker has.
-         */
-        public Builder brokerIds(int... ids) {
-            Objects.requireNonNull(ids, "ids");
-            List<Integer> list = new ArrayList<>();
-            for (int id : ids) {
-                list.add(id);
-            }
-            if (brokerIdsSet) {
-                throw new IllegalStateException("brokerIds was already set to " + brokerIds + ", cannot set " + list);
-            }
-            ForkedClusterSpec.checkBrokerIds(list);
-            brokerIds = List.copyOf(list);
-            brokerIdsSet = true;
-            return this;
-        }
-
-        /**
-         * Sets a configuration property of every node (brokers and controller), overriding this
-         * class's defaults. Roles, node ids, listeners, quorum and directories belong to the
-         * fixture and are refused.
-         */
-        public Builder brokerProperty(String key, String value) {
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(value, "value");
-            ForkedClusterSpec.checkProperty(key, value);
-            String previous = brokerProperties.putIfAbsent(key, value);
-            if (previous != null) {
-                throw new IllegalStateException("brokerProperty('" + key + "') was already set to '"
-                        + previous + "', cannot set '" + value + "'");
-            }
-            return this;
-        }
-
-        /**
-         * How long {@link ForkedKafkaCluster#start()} and {@link ForkedKafkaCluster#startBroker}
-         * wait for JVMs to come up; default two minutes. A start usually takes seconds, but JVMs
-         * starting side by side on two busy cores can take far longer.
-         */
-        public Builder startTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (startTimeoutSet) {
-                throw new IllegalStateException(
-                        "startTimeout was already set to " + startTimeout + ", cannot set " + timeout);
-            }
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startTimeout must be positive, was " + timeout);
-            }
-            startTimeout = timeout;
-            startTimeoutSet = true;
-            return this;
-        }
-
-        /**
-         * The nodes' root log level: {@code ERROR}, {@code WARN} (the default), {@code INFO},
-         * {@code DEBUG} or {@code TRACE}, for SLF4J's simple binding, log4j2 or logback, whichever the
-         * class path brings. At INFO a broker writes about 1 MB per test; use it to debug one.
-         */
-        public Builder logLevel(String level) {
-            Objects.requireNonNull(level, "level");
-            if (logLevelSet) {
-                throw new IllegalStateException("logLevel was already set to " + logLevel + ", cannot set " + level);
-            }
-            ForkedClusterSpec.checkLogLevel(level);
-            logLevel = level;
-            logLevelSet = true;
-            return this;
-        }
-
-        /**
-         * Gives every broker a second listener, {@code SSL}, that serves {@code brokerCertificate}
-         * and is advertised as {@code localhost:PORT}. For clients that verify host names its
-         * subject alternative names must cover {@code localhost} (and {@code 127.0.0.1} for
-         * clients that connect by address); the controller and inter-broker traffic stay on
-         * PLAINTEXT. No client authentication by default; {@code brokerProperty("ssl.client.auth",
-         * "required")} asks for mutual TLS.
-         *
-         * <pre>{@code
-         * TestCertificateAuthority ca = TestCertificateAuthority.create("Test CA");
-         * ForkedKafkaCluster.builder().tls(ca.issueServerCertificate("localhost", "127.0.0.1")).build();
-         * }</pre>
-         *
-         * @param brokerCertificate a server certificate with its key, e.g. from {@link
-         *     dev.sluice.gateway.testkit.tls.TestCertificateAuthority#issueServerCertificate}
-         */
-        public Builder tls(IssuedCertificate brokerCertificate) {
-            Objects.requireNonNull(brokerCertificate, "brokerCertificate");
-            if (tlsCertificate != null) {
-                throw new IllegalStateException(
-                        "tls was already set to " + tlsCertificate + ", cannot set " + brokerCertificate);
-            }
-            tlsCertificate = brokerCertificate;
-            return this;
-        }
-
-        /**
-         * Gives every broker another listener, {@code SASL_PLAINTEXT}, advertised as {@code
-         * localhost:PORT}, that accepts the PLAIN mechanism for exactly these users. The users live
-         * in the listener's own JAAS setting ({@code
-         * listener.name.sasl_plaintext.plain.sasl.jaas.config}), so nothing JVM-wide is involved
-         * and KIP-368 re-authentication works: {@code brokerProperty("connections.max.reauth.ms",
-         * "2000")} makes clients re-authenticate every 1.7 to 1.9 s (85 to 95 % of the session).
-         * <b>Pitfall:</b> a broker re-authenticates a connection at most once a second ({@code
-         * KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS}) and answers an earlier SaslHandshake
-         * with {@code ILLEGAL_SASL_STATE}, which the client reports as "Unexpected handshake request
-         * with client mechanism PLAIN, enabled mechanisms are []"; so {@code 1000} fails from the
-         * second re-authentication on. Stay at 2000 or above. There is no authorizer, so every
-         * user may do everything; the controller and inter-broker traffic stay on PLAINTEXT.
-         *
-         * <pre>{@code
-         * ForkedKafkaCluster kafka = ForkedKafkaCluster.builder()
-         *         .saslPlain(Map.of("alice", "alice-secret")).build().start();
-         * Map<String, Object> alice = kafka.saslClientProperties("alice", "alice-secret");
-         * }</pre>
-         *
-         * @param usersToPasswords at least one user; names of letters, digits, {@code . _ -};
-         *     passwords non-empty, without quotes, backslashes or control characters
-         */
-        public Builder saslPlain(Map<String, String> usersToPasswords) {
-            Objects.requireNonNull(usersToPasswords, "usersToPasswords");
-            if (!saslUsers.isEmpty()) {
-                throw new IllegalStateException("saslPlain was already set for users " + new TreeSet<>(saslUsers.keySet())
-                        + ", cannot set " + new TreeSet<>(usersToPasswords.keySet()));
-            }
-            if (usersToPasswords.isEmpty()) {
-                throw new IllegalArgumentException("saslPlain needs at least one user");
-            }
-            usersToPasswords.forEach(ForkedClusterSpec::checkSaslUser);
-            saslUsers = Map.copyOf(usersToPasswords);
-            return this;
-        }
-
-        /** Returns a new, not yet started cluster. */
-        public ForkedKafkaCluster build() {
-            return new ForkedKafkaCluster(spec());
-        }
-
-        ForkedClusterSpec spec() {
-            return new ForkedClusterSpec(
-                    brokerIds, brokerProperties, startTimeout, logLevel, tlsCertificate, saslUsers);
-        }
     }
 }

@@ -62,7 +62,7 @@ public final class ForkedKafkaClusterExtension extends PerClassClusterExtension<
      * An extension for clusters configured by {@code builder}. The settings are captured now;
      * changing the builder later has no effect.
      */
-    public static ForkedKafkaClusterExtension of(ForkedKafkaCluster.Builder builder) {
+    public static ForkedKafkaClusterExtension of(ForkedKafkaClusterBuilder builder) {
         return new ForkedKafkaClusterExtension(Objects.requireNonNull(builder, "builder").spec());
     }
 
