@@ -7,6 +7,9 @@ import dev.sluice.gateway.api.RoutingStrategy;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.ListenerManager;
 import dev.sluice.gateway.internal.codec.MessageCodec;
+import dev.sluice.gateway.routing.BrokerAddressRewriter;
+import dev.sluice.gateway.routing.AddressMapping;
+import dev.sluice.gateway.internal.codec.Headers;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -86,6 +89,33 @@ final class BenchmarkFixtures {
         registry.open().join();
         registry.learn(brokers).join();
         return registry;
+    }
+
+    /**
+     * The full-decode baseline the rewrite benchmarks compare with: decode the whole response with
+     * kafka-clients' classes, check it names {@code expectedBrokers}, rewrite them, re-encode it all.
+     * Returns the new frame (the caller releases it); {@code frame} is left as it was.
+     */
+    static ByteBuf fullRewrite(ByteBuf frame, ApiKeys key, short version, AddressMapping mapping, int expectedBrokers) {
+        int start = Headers.responseBodyStart(frame, key, version);
+        ApiMessage message = MessageCodec.readResponse(frame, start, key, version);
+        if (BrokerAddressRewriter.brokersIn(message, version).size() != expectedBrokers
+                || !BrokerAddressRewriter.rewrite(message, version, mapping)) {
+            throw new IllegalStateException("nothing rewritten in " + key + " v" + version);
+        }
+        return MessageCodec.reencode(ALLOC, frame, start, message, version);
+    }
+
+    /** One response through a gateway response processor (which takes a reference); returns its size. */
+    static int throughProcessor(ResponseProcessor processor, ByteBuf frame, ApiKeys key, short version) {
+        return sizeAndRelease((ByteBuf) processor.process(null, frame.retain(), key, version));
+    }
+
+    /** The readable size of {@code out}, after releasing it. */
+    static int sizeAndRelease(ByteBuf out) {
+        int size = out.readableBytes();
+        out.release();
+        return size;
     }
 
     /** A whole response frame (size prefix, header, body) in a pooled direct buffer. */

@@ -2,16 +2,12 @@ package dev.sluice.gateway.internal.proxy;
 
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
-import dev.sluice.gateway.internal.codec.Headers;
-import dev.sluice.gateway.internal.codec.MessageCodec;
 import dev.sluice.gateway.routing.AddressMapping;
-import dev.sluice.gateway.routing.BrokerAddressRewriter;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ApiMessage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -79,24 +75,13 @@ public class FindCoordinatorRewriteBenchmark {
     /** Decode, list brokers, rewrite, re-encode. */
     @Benchmark
     public int rewrite() {
-        int start = Headers.responseBodyStart(frame, ApiKeys.FIND_COORDINATOR, apiVersion);
-        ApiMessage message = MessageCodec.readResponse(frame, start, ApiKeys.FIND_COORDINATOR, apiVersion);
-        List<BrokerNode> named = BrokerAddressRewriter.brokersIn(message, apiVersion);
-        if (named.size() != keys || !BrokerAddressRewriter.rewrite(message, apiVersion, mapping)) {
-            throw new IllegalStateException("nothing rewritten");
-        }
-        ByteBuf out = MessageCodec.reencode(BenchmarkFixtures.ALLOC, frame, start, message, apiVersion);
-        int size = out.readableBytes();
-        out.release();
-        return size;
+        return BenchmarkFixtures.sizeAndRelease(
+                BenchmarkFixtures.fullRewrite(frame, ApiKeys.FIND_COORDINATOR, apiVersion, mapping, keys));
     }
 
     /** The same through the gateway's response processor (registry lookup included). */
     @Benchmark
     public int processor() {
-        ByteBuf out = (ByteBuf) processor.process(null, frame.retain(), ApiKeys.FIND_COORDINATOR, apiVersion);
-        int size = out.readableBytes();
-        out.release();
-        return size;
+        return BenchmarkFixtures.throughProcessor(processor, frame, ApiKeys.FIND_COORDINATOR, apiVersion);
     }
 }

@@ -82,9 +82,7 @@ public class MetadataRewriteBenchmark {
         processor = BrokerArrayProcessor.metadataBrokers(BenchmarkFixtures.registry(brokers));
         decoded = MessageCodec.readResponse(frame, bodyStart, ApiKeys.METADATA, apiVersion);
         BrokerAddressRewriter.rewrite(decoded, apiVersion, mapping);
-        ByteBuf out = rewriteOnce();
-        int size = out.readableBytes();
-        out.release();
+        int size = rewrite();
         if (size <= 0 || !BrokerAddressRewriter.brokersIn(decoded, apiVersion).get(0).host().startsWith("kafka.gateway")) {
             throw new IllegalStateException("rewrite check failed");
         }
@@ -130,30 +128,14 @@ public class MetadataRewriteBenchmark {
     /** The baseline: decode everything, list brokers, rewrite, re-encode everything. */
     @Benchmark
     public int rewrite() {
-        ByteBuf out = rewriteOnce();
-        int size = out.readableBytes();
-        out.release();
-        return size;
-    }
-
-    private ByteBuf rewriteOnce() {
-        int start = Headers.responseBodyStart(frame, ApiKeys.METADATA, apiVersion);
-        ApiMessage message = MessageCodec.readResponse(frame, start, ApiKeys.METADATA, apiVersion);
-        List<BrokerNode> named = BrokerAddressRewriter.brokersIn(message, apiVersion);
-        if (named.size() != 3 || !BrokerAddressRewriter.rewrite(message, apiVersion, mapping)) {
-            throw new IllegalStateException("nothing rewritten");
-        }
-        return MessageCodec.reencode(BenchmarkFixtures.ALLOC, frame, start, message, apiVersion);
+        return BenchmarkFixtures.sizeAndRelease(
+                BenchmarkFixtures.fullRewrite(frame, ApiKeys.METADATA, apiVersion, mapping, 3));
     }
 
     /** What the gateway does: the brokers array only, the rest kept as slices (registry lookup included). */
     @Benchmark
     public int processor() {
-        Object result = processor.process(null, frame.retain(), ApiKeys.METADATA, apiVersion);
-        ByteBuf out = (ByteBuf) result;
-        int size = out.readableBytes();
-        out.release();
-        return size;
+        return BenchmarkFixtures.throughProcessor(processor, frame, ApiKeys.METADATA, apiVersion);
     }
 
     /** Decode only. */
