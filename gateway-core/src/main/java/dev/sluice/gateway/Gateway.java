@@ -7,7 +7,13 @@ import dev.sluice.gateway.api.RoutingStrategy;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor;
 import dev.sluice.gateway.internal.cluster.ListenerManager;
+import dev.sluice.gateway.internal.cluster.Route;
 import dev.sluice.gateway.internal.proxy.ProxyRuntime;
+import dev.sluice.gateway.internal.tls.ReloadableSslContext;
+import dev.sluice.gateway.internal.tls.TlsContexts;
+import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
+import dev.sluice.gateway.tls.ServerTls;
+import dev.sluice.gateway.tls.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -20,10 +26,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -55,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threading</h2>
  * All methods are thread-safe. The gateway runs on its own threads, named {@code <name>-accept-N}
- * and {@code <name>-io-N}; they are daemon threads, so a host that forgets to close a gateway is
+ * and {@code <name>-io-N} (plus {@code <name>-tls-reload-N}, which watches TLS key material, when a
+ * TLS setting has a reload interval); they are daemon threads, so a host that forgets to close a gateway is
  * not kept alive by it. Completion stages returned here complete on those threads: do not block in
  * their callbacks.
  *
@@ -65,6 +75,10 @@ import org.slf4j.LoggerFactory;
  *       Metadata answer tells clients to connect there.
  *   <li>Listeners for brokers open as brokers are discovered, so the ports a gateway binds depend
  *       on the cluster. Firewalls must allow the routing strategy's whole port range.
+ *   <li>TLS key material is read at {@link #start()} (a bad file fails the start, naming it) and
+ *       checked for changes every {@code reloadInterval}: new connections get new material, open
+ *       ones keep theirs. A file that cannot be parsed (say, half written) keeps the old material
+ *       in force and is logged.
  * </ul>
  */
 public final class Gateway implements AutoCloseable {
@@ -81,6 +95,7 @@ public final class Gateway implements AutoCloseable {
     private @Nullable ListenerManager listeners;
     private @Nullable ClusterMonitor monitor;
     private @Nullable ProxyRuntime runtime;
+    private volatile @Nullable ScheduledExecutorService tlsReloader;
 
     Gateway(GatewaySettings settings) {
         this.settings = settings;
@@ -107,6 +122,22 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("a gateway starts once; this one is " + state.get());
         }
         String name = settings.name();
+        List<Route> routes;
+        @Nullable ReloadableSslContext upstreamContext;
+        try {
+            routes = routes();
+            UpstreamTls upstreamTls = settings.upstreamTls();
+            upstreamContext = upstreamTls == null ? null : TlsContexts.client(upstreamTls);
+        } catch (RuntimeException e) {
+            GatewayException failure = e instanceof GatewayException ge ? ge
+                    : new GatewayException("gateway " + name + " failed to start: " + e.getMessage(), e);
+            LOG.error("Gateway {} failed to start: {}", name, failure.getMessage());
+            state.set(State.STOPPED);
+            stopped.complete(null);
+            return CompletableFuture.failedFuture(failure);
+        }
+        UpstreamTlsConnector upstreamTlsConnector = upstreamContext == null ? null : new UpstreamTlsConnector(
+                upstreamContext, Objects.requireNonNull(settings.upstreamTls()).handshakeTimeout().toMillis());
         acceptGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(name + "-accept", true),
                 NioIoHandler.newFactory());
         ioGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory(name + "-io", true),
@@ -124,16 +155,25 @@ public final class Gateway implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
         AtomicReference<ProxyRuntime> runtimeRef = new AtomicReference<>();
         listeners = new ListenerManager(template, settings.bindAddress(),
-                spec -> runtimeRef.get().clientInitializer(spec));
-        BrokerRegistry registry = new BrokerRegistry(settings.routing(), listeners,
+                (route, spec) -> runtimeRef.get().clientInitializer(route, spec));
+        BrokerRegistry registry = new BrokerRegistry(routes, listeners,
                 settings.brokerRemovalDelay().toNanos(), System::nanoTime, settings.upstream());
         runtime = new ProxyRuntime(settings.proxy(), registry, NioSocketChannel.class,
-                new DefaultChannelGroup(name + "-clients", control), settings.interceptors(), settings.eventListener());
+                new DefaultChannelGroup(name + "-clients", control), settings.interceptors(), settings.eventListener(),
+                upstreamTlsConnector);
         runtimeRef.set(runtime);
         monitor = new ClusterMonitor(control, NioSocketChannel.class, registry,
                 settings.proxy().connectTimeoutMillis(), settings.upstreamRequestTimeout().toMillis(),
                 settings.metadataRefreshInterval().toMillis(), settings.proxy().upstreamLimits().maxFrameBytes(),
-                settings.upstreamPlain());
+                settings.upstreamPlain(), upstreamTlsConnector);
+        for (Route route : routes) {
+            if (route.tls() != null) {
+                watchForChanges(route.tls());
+            }
+        }
+        if (upstreamContext != null) {
+            watchForChanges(upstreamContext);
+        }
 
         CompletableFuture<Gateway> started = new CompletableFuture<>();
         long deadline = System.nanoTime() + settings.startupTimeout().toNanos();
@@ -153,6 +193,45 @@ public final class Gateway implements AutoCloseable {
                 });
     }
 
+    /** The routes as configured, each with its TLS context built now (reading the key material). */
+    private List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        int number = 1;
+        for (GatewaySettings.RouteSettings configured : settings.routes()) {
+            ServerTls tls = configured.tls();
+            String name = "route " + number++ + " (" + configured.strategy().getClass().getSimpleName()
+                    + (tls == null ? "" : " over TLS") + ")";
+            routes.add(new Route(name, configured.strategy(), tls, tls == null ? null : TlsContexts.server(tls)));
+        }
+        return routes;
+    }
+
+    /**
+     * Checks {@code context}'s files every reload interval, on the gateway's one TLS reload thread
+     * (reading and hashing files, and building a context, stay off the event loops).
+     */
+    private void watchForChanges(ReloadableSslContext context) {
+        long interval = context.reloadInterval().toMillis();
+        if (interval <= 0) {
+            return;
+        }
+        ScheduledExecutorService reloader = tlsReloader;
+        if (reloader == null) {
+            reloader = Executors.newSingleThreadScheduledExecutor(
+                    new DefaultThreadFactory(settings.name() + "-tls-reload", true));
+            tlsReloader = reloader;
+        }
+        reloader.scheduleWithFixedDelay(() -> {
+            try {
+                if (context.reloadIfChanged()) {
+                    LOG.info("Gateway {}: reloaded {}; new connections use it", settings.name(), context.describe());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Gateway {}: cannot check {} for changes: {}", settings.name(), context.describe(), e.toString());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
     private void discover(EventLoop control, long deadline, long backoffMillis, CompletableFuture<Gateway> started) {
         ClusterMonitor m = Objects.requireNonNull(monitor);
         m.refreshNow().whenComplete((brokers, error) -> {
@@ -165,17 +244,30 @@ public final class Gateway implements AutoCloseable {
                 m.startPeriodicRefresh();
                 state.set(State.RUNNING);
                 LOG.info("Gateway {} serving {} brokers; bootstrap {}", settings.name(), brokers.size(),
-                        settings.routing().bootstrapAddress());
+                        bootstrapAddresses());
                 started.complete(this);
+            } else if (UpstreamTlsConnector.isCertificateVerdict(error)) {
+                // A certificate refused now is refused in a minute too: say so at once.
+                started.completeExceptionally(new GatewayException("upstream cluster " + settings.upstream()
+                        + " refused over TLS: " + rootMessage(error), error));
             } else if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMillis) > deadline) {
                 started.completeExceptionally(new GatewayException("upstream cluster " + settings.upstream()
-                        + " not reachable within " + settings.startupTimeout() + ": " + error.getMessage(), error));
+                        + " not reachable within " + settings.startupTimeout() + ": " + rootMessage(error), error));
             } else {
-                LOG.warn("Upstream cluster not reachable yet ({}); retrying in {} ms", error.getMessage(), backoffMillis);
+                LOG.warn("Upstream cluster not reachable yet ({}); retrying in {} ms", rootMessage(error), backoffMillis);
                 control.schedule(() -> discover(control, deadline, Math.min(backoffMillis * 2, 5_000), started),
                         backoffMillis, TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /** The message of a failure without the wrappers futures add ({@code CompletionException: ...}). */
+    private static String rootMessage(Throwable error) {
+        Throwable t = error;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     /**
@@ -210,6 +302,10 @@ public final class Gateway implements AutoCloseable {
             if (monitor != null) {
                 monitor.stop().join();
             }
+            ScheduledExecutorService reloader = tlsReloader;
+            if (reloader != null) {
+                reloader.shutdownNow();
+            }
             ProxyRuntime rt = runtime;
             if (rt != null) {
                 long deadline = System.nanoTime() + drainTimeout.toNanos();
@@ -243,14 +339,30 @@ public final class Gateway implements AutoCloseable {
         shutdown(Duration.ZERO).toCompletableFuture().join();
     }
 
-    /** The address clients bootstrap from, as the routing strategy advertises it. */
+    /**
+     * The address clients bootstrap from, as the first route's strategy advertises it. See {@link
+     * #bootstrapAddresses()} when the gateway serves several routes.
+     */
     public HostPort bootstrapAddress() {
-        return settings.routing().bootstrapAddress();
+        return settings.routes().get(0).strategy().bootstrapAddress();
     }
 
-    /** The routing strategy this gateway was built with. */
-    public RoutingStrategy routing() {
-        return settings.routing();
+    /** Every route's bootstrap address, in the order the routes were added. */
+    public List<HostPort> bootstrapAddresses() {
+        List<HostPort> addresses = new ArrayList<>();
+        for (GatewaySettings.RouteSettings route : settings.routes()) {
+            addresses.add(route.strategy().bootstrapAddress());
+        }
+        return addresses;
+    }
+
+    /** The routing strategies this gateway was built with, in the order they were added. */
+    public List<RoutingStrategy> routings() {
+        List<RoutingStrategy> strategies = new ArrayList<>();
+        for (GatewaySettings.RouteSettings route : settings.routes()) {
+            strategies.add(route.strategy());
+        }
+        return strategies;
     }
 
     /** The listeners open now, by port. Empty before start and after shutdown. */

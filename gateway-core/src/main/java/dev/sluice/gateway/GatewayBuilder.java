@@ -7,6 +7,8 @@ import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.proxy.ProxyConfig;
+import dev.sluice.gateway.tls.ServerTls;
+import dev.sluice.gateway.tls.UpstreamTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Builds a {@link Gateway}. Obtain one with {@link Gateway#builder()}.
  *
- * <p>Two settings are required: {@link #upstream} and {@link #routing}. Every limit has a default
+ * <p>Two settings are required: {@link #upstream} and at least one {@link #routing}. Every limit has a default
  * in the spirit of Kafka's own (listed on each setter) and can be changed. Setters validate their
  * argument at once and throw {@link IllegalArgumentException} quoting the bad value; {@link #build()}
  * checks the combination.
@@ -27,6 +29,24 @@ import org.jspecify.annotations.Nullable;
  *     .upstream("kafka:9092")
  *     .routing(PortPerBrokerRouting.builder().advertisedHost("gw.example.com").bootstrapPort(19092).build())
  *     .maxFrameBytes(50 * 1024 * 1024)
+ *     .build();
+ * }</pre>
+ *
+ * <p>TLS: {@link #routing(RoutingStrategy, ServerTls)} terminates TLS on a route's listeners, and
+ * {@link #upstreamTls} speaks TLS to the brokers. Routes can be combined, for example plaintext
+ * port-per-broker inside the network and SNI routing outside:
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *     .upstream("kafka-1.internal:9093")
+ *     .upstreamTls(UpstreamTls.trusting(Path.of("/etc/kafka/ca.pem")))
+ *     .routing(PortPerBrokerRouting.builder().advertisedHost("10.0.0.5").bootstrapPort(9092).build())
+ *     .routing(SniRouting.builder()
+ *             .listenPort(9443)
+ *             .bootstrapHost("bootstrap.gw.example.com")
+ *             .brokerHostPattern("broker-$(nodeId).gw.example.com")
+ *             .build(),
+ *         ServerTls.builder(KeyMaterial.pem(Path.of("/etc/gw/cert.pem"), Path.of("/etc/gw/key.pem"))).build())
  *     .build();
  * }</pre>
  *
@@ -41,7 +61,8 @@ public final class GatewayBuilder {
 
     private String name = "sluice";
     private final List<HostPort> upstream = new ArrayList<>();
-    private @Nullable RoutingStrategy routing;
+    private final List<GatewaySettings.RouteSettings> routes = new ArrayList<>();
+    private @Nullable UpstreamTls upstreamTls;
     private String bindAddress = "0.0.0.0";
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private int maxFrameBytesBeforeAuthentication = DEFAULT_MAX_FRAME_BYTES_BEFORE_AUTHENTICATION;
@@ -105,9 +126,43 @@ public final class GatewayBuilder {
         return this;
     }
 
-    /** How listeners are laid out and which address answers advertise. Required. */
+    /**
+     * Adds a plaintext route: how listeners are laid out and which addresses answers advertise to the
+     * clients that come in on them. At least one route is required; call again (here or with {@link
+     * #routing(RoutingStrategy, ServerTls)}) to serve several side by side. Their listeners must not
+     * share a port; each client is told the addresses of the route it came in on.
+     */
     public GatewayBuilder routing(RoutingStrategy routing) {
-        this.routing = Objects.requireNonNull(routing, "routing");
+        return addRoute(routing, null);
+    }
+
+    /**
+     * Adds a route whose listeners terminate TLS with {@code tls}: the certificate must cover every
+     * host name the strategy advertises. A strategy that routes by server name (SNI), such as {@code
+     * SniRouting}, needs this form.
+     */
+    public GatewayBuilder routing(RoutingStrategy routing, ServerTls tls) {
+        return addRoute(routing, Objects.requireNonNull(tls, "tls"));
+    }
+
+    private GatewayBuilder addRoute(RoutingStrategy routing, @Nullable ServerTls tls) {
+        Objects.requireNonNull(routing, "routing");
+        for (GatewaySettings.RouteSettings route : routes) {
+            if (route.strategy() == routing) {
+                throw new IllegalArgumentException("routing " + routing + " is already added; a strategy serves one route");
+            }
+        }
+        routes.add(new GatewaySettings.RouteSettings(routing, tls));
+        return this;
+    }
+
+    /**
+     * Speaks TLS to the brokers, on the gateway's own connection and every client's. The brokers'
+     * advertised listener must be a TLS one, and its certificate must match the advertised host
+     * names while hostname verification is on (the default). Default: plaintext.
+     */
+    public GatewayBuilder upstreamTls(UpstreamTls tls) {
+        this.upstreamTls = Objects.requireNonNull(tls, "tls");
         return this;
     }
 
@@ -287,7 +342,7 @@ public final class GatewayBuilder {
         if (upstream.isEmpty()) {
             throw new IllegalStateException("upstream(...) is required: the cluster's bootstrap servers");
         }
-        if (routing == null) {
+        if (routes.isEmpty()) {
             throw new IllegalStateException("routing(...) is required, e.g. PortPerBrokerRouting.builder()...build()");
         }
         if (maxFrameBytesBeforeAuthentication > maxFrameBytes) {
@@ -304,9 +359,9 @@ public final class GatewayBuilder {
                 writeBufferHighWaterMark,
                 name,
                 interceptorTimeout.toNanos());
-        return new Gateway(new GatewaySettings(name, List.copyOf(upstream), routing, bindAddress, proxy,
+        return new Gateway(new GatewaySettings(name, List.copyOf(upstream), List.copyOf(routes), bindAddress, proxy,
                 ioThreads, upstreamRequestTimeout, metadataRefreshInterval, brokerRemovalDelay, startupTimeout,
-                upstreamPlain, List.copyOf(interceptors), eventListener));
+                upstreamPlain, upstreamTls, List.copyOf(interceptors), eventListener));
     }
 
     private static int positive(String what, int value) {

@@ -6,6 +6,8 @@ import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
 import dev.sluice.gateway.internal.proxy.ProxyConfig;
+import dev.sluice.gateway.tls.ServerTls;
+import dev.sluice.gateway.tls.UpstreamTls;
 import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.List;
 record GatewaySettings(
         String name,
         List<HostPort> upstream,
-        RoutingStrategy routing,
+        List<RouteSettings> routes,
         String bindAddress,
         ProxyConfig proxy,
         int ioThreads,
@@ -23,5 +25,10 @@ record GatewaySettings(
         Duration brokerRemovalDelay,
         Duration startupTimeout,
         @Nullable PlainCredentials upstreamPlain,
+        @Nullable UpstreamTls upstreamTls,
         List<InterceptorSpec> interceptors,
-        GatewayEventListener eventListener) {}
+        GatewayEventListener eventListener) {
+
+    /** One {@link GatewayBuilder#routing} call: a strategy, with the TLS its listeners terminate or none. */
+    record RouteSettings(RoutingStrategy strategy, @Nullable ServerTls tls) {}
+}

@@ -10,8 +10,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The runtime tells the strategy about the brokers it knows ({@link #plan}), opens and closes
  * listeners to match the returned plan, and asks {@link #advertisedAddress} whenever it rewrites a
- * Metadata, FindCoordinator, DescribeCluster or KIP-951 {@code NodeEndpoints} answer. The
- * implementation shipped with Sluice is {@code dev.sluice.gateway.routing.PortPerBrokerRouting}.
+ * Metadata, FindCoordinator, DescribeCluster or KIP-951 {@code NodeEndpoints} answer. Sluice ships
+ * two: {@code dev.sluice.gateway.routing.PortPerBrokerRouting} (one port per broker) and {@code
+ * dev.sluice.gateway.routing.SniRouting} (one TLS port, the broker named by the TLS server name).
+ *
+ * <p>A gateway may serve several strategies side by side (say plaintext port-per-broker inside the
+ * network and SNI outside): each answers for the connections that came in on its own listeners, so a
+ * client is always told addresses of the kind it used. Their plans must not share a port.
  *
  * <h2>Threading</h2>
  * {@link #plan} is called by one thread at a time (the runtime serialises changes of the broker
@@ -46,4 +51,23 @@ public interface RoutingStrategy {
 
     /** The address clients bootstrap from, as they should be told it. */
     HostPort bootstrapAddress();
+
+    /**
+     * Routes a connection that arrived on a {@linkplain ListenerSpec#isServerNameRouted() listener
+     * routed by server name}: returns what it reaches, as a {@linkplain ListenerSpec#bootstrap
+     * bootstrap} or {@linkplain ListenerSpec#broker broker} listener spec on the same port, or {@code
+     * null} to refuse it. The gateway calls this during the TLS handshake, before it chooses a
+     * certificate or opens any upstream connection; a refused connection is closed, never served by a
+     * default.
+     *
+     * <p>Called concurrently from every event loop; must be fast and must not block. The default
+     * refuses every name: strategies that plan no such listener need not override it.
+     *
+     * @param serverName the SNI host name the client sent, lower case, without a trailing dot; {@code
+     *     null} when the client sent none
+     * @param port the local port the connection arrived on
+     */
+    default @Nullable ListenerSpec routeServerName(@Nullable String serverName, int port) {
+        return null;
+    }
 }

@@ -5,8 +5,18 @@ import dev.sluice.gateway.GatewayBuilder;
 import dev.sluice.gateway.api.GatewayException;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.testkit.KafkaCluster;
+import dev.sluice.gateway.testkit.tls.PemFiles;
+import dev.sluice.gateway.testkit.tls.TestCertificateAuthority;
+import dev.sluice.gateway.tls.KeyMaterial;
+import dev.sluice.gateway.tls.ServerTls;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -26,12 +36,21 @@ import org.slf4j.LoggerFactory;
  *     // stdout has "READY bootstrap=localhost:19192 upstream=localhost:37411"
  *     // clients use demo.bootstrap(); the gateway serves until close()
  * }
+ * try (Demo demo = Demo.run(DemoOptions.parse("--sni-domain", "kafka.test", "--tls-generate", "tls"), System.out)) {
+ *     // stdout has "READY bootstrap=bootstrap.kafka.test:9192 upstream=localhost:37411"
+ *     // clients speak TLS, trust tls/ca.pem and resolve bootstrap.kafka.test, broker-N.kafka.test to the gateway
+ * }
  * }</pre>
  *
  * <h2>Contract</h2>
  * <ul>
  *   <li>The gateway is named {@value #GATEWAY_NAME} and runs the {@linkplain DemoOptions#interceptors()
  *       interceptors} of the options, each with its defaults, in their order.
+ *   <li>It serves one route, {@link DemoOptions#routing()}: port-per-broker in plaintext, or, with
+ *       {@link DemoOptions#sni()}, SNI routing over TLS on the bootstrap port alone. With {@link
+ *       SniOptions#generatesCertificate()} the CA and certificate are generated and written before
+ *       anything else starts; the gateway then presents them. Once the gateway serves, the host names
+ *       in use are logged at INFO, with a hosts-file line for clients on this machine.
  *   <li>{@link #run} returns once clients can be served, after printing the {@linkplain #readyLine()
  *       READY line} to the stream it was given, or throws after releasing whatever it had started.
  *   <li>{@link #close()} stops the gateway (no new connections; open ones get {@link
@@ -49,8 +68,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Kafka's storage formatter writes two lines to {@code System.out} while the embedded cluster
  *       starts. Where stdout must carry the READY line only, point {@code System.out} elsewhere and
  *       pass the original stream as {@code out}, as {@link DemoLauncher#main} does.
- *   <li>The bootstrap port and the {@code maxBrokers} ports after it must be free on the bind
- *       address; a taken port makes {@code run} fail.
+ *   <li>The bootstrap port and the {@code maxBrokers} ports after it (without SNI) must be free on
+ *       the bind address; a taken port makes {@code run} fail.
+ *   <li>With SNI, the certificate files are read when the gateway starts: a missing or invalid one
+ *       makes {@code run} fail with a message naming it.
  * </ul>
  */
 public final class Demo implements AutoCloseable {
@@ -66,13 +87,18 @@ public final class Demo implements AutoCloseable {
     private final Gateway gateway;
     private final @Nullable KafkaCluster embedded;
     private final String upstream;
+    private final @Nullable SniOptions sni;
+    private final PlanRecordingRouting routing;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-    private Demo(Gateway gateway, @Nullable KafkaCluster embedded, String upstream) {
+    private Demo(Gateway gateway, @Nullable KafkaCluster embedded, String upstream, @Nullable SniOptions sni,
+            PlanRecordingRouting routing) {
         this.gateway = gateway;
         this.embedded = embedded;
         this.upstream = upstream;
+        this.sni = sni;
+        this.routing = routing;
     }
 
     /**
@@ -85,6 +111,7 @@ public final class Demo implements AutoCloseable {
      * @throws GatewayException when the gateway could not start: a port it needs is taken, or the
      *     upstream cluster was not reachable within the gateway's startup timeout
      * @throws dev.sluice.gateway.testkit.KafkaClusterException when the embedded cluster could not start
+     * @throws UncheckedIOException when a generated certificate could not be written
      */
     public static Demo run(DemoOptions options, PrintStream out) {
         Objects.requireNonNull(options, "options");
@@ -92,6 +119,9 @@ public final class Demo implements AutoCloseable {
         if (options.help()) {
             throw new IllegalArgumentException("the options ask for --help, not for a gateway");
         }
+        SniOptions sni = options.sni();
+        // First, as it is the quickest to fail: a directory that cannot be written.
+        @Nullable ServerTls tls = sni == null ? null : serverTls(sni);
         KafkaCluster embedded = null;
         Gateway gateway = null;
         try {
@@ -102,17 +132,32 @@ public final class Demo implements AutoCloseable {
                 upstream = embedded.bootstrapServers();
                 LOG.info("Embedded Kafka cluster serves at {}", upstream);
             }
+            PlanRecordingRouting routing = new PlanRecordingRouting(options.routing());
             GatewayBuilder builder = Gateway.builder()
                     .name(GATEWAY_NAME)
                     .upstream(upstream)
-                    .bindAddress(options.bindAddress())
-                    .routing(options.routing());
+                    .bindAddress(options.bindAddress());
+            if (tls == null) {
+                builder.routing(routing);
+            } else {
+                builder.routing(routing, tls);
+            }
             register(options.interceptors(), builder);
             gateway = builder.build();
             join(gateway.start());
-            Demo demo = new Demo(gateway, embedded, upstream);
-            LOG.info("Gateway ready: clients bootstrap from {}, brokers are served on ports {}..{}, upstream {}",
-                    gateway.bootstrapAddress(), options.port() + 1, options.port() + options.maxBrokers(), upstream);
+            Demo demo = new Demo(gateway, embedded, upstream, sni, routing);
+            if (sni == null) {
+                LOG.info("Gateway ready: clients bootstrap from {}, brokers are served on ports {}..{}, upstream {}",
+                        gateway.bootstrapAddress(), options.port() + 1, options.port() + options.maxBrokers(),
+                        upstream);
+            } else {
+                LOG.info("Gateway ready: clients bootstrap from {} over TLS, each broker is served on the same port"
+                        + " under its own host name, upstream {}", gateway.bootstrapAddress(), upstream);
+                List<String> names = demo.sniHostNames();
+                LOG.info("Host names in use, each must resolve to this gateway: {}. For a client on this machine, an"
+                        + " /etc/hosts line: {} {}", String.join(", ", names), localAddress(options.bindAddress()),
+                        String.join(" ", names));
+            }
             out.println(demo.readyLine());
             out.flush();
             return demo;
@@ -125,6 +170,45 @@ public final class Demo implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The TLS settings of an SNI demo: the PEM files given, or a CA and a certificate for {@code
+     * *.DOMAIN} generated now and written to the directory given.
+     */
+    private static ServerTls serverTls(SniOptions sni) {
+        Path directory = sni.generateDirectory();
+        if (directory == null) {
+            return ServerTls.builder(KeyMaterial.pem(Objects.requireNonNull(sni.certificate(), "certificate"),
+                    Objects.requireNonNull(sni.privateKey(), "privateKey"))).build();
+        }
+        String wildcard = "*." + sni.domain();
+        PemFiles files;
+        try {
+            files = TestCertificateAuthority.create("Sluice demo CA for " + sni.domain())
+                    .issueServerCertificate(wildcard)
+                    .writePem(directory);
+            ownerOnly(files.privateKey());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the generated certificate into " + directory, e);
+        }
+        LOG.info("Generated a CA and a certificate for {}, valid for one day: clients trust {}; the gateway presents"
+                + " {} with the key {}", wildcard, files.caCertificate(), files.certificateChain(), files.privateKey());
+        return ServerTls.builder(KeyMaterial.pem(files.certificateChain(), files.privateKey())).build();
+    }
+
+    /** Makes the file readable by its owner only, where the file system has POSIX permissions. */
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("{} keeps its default permissions: its file system has no POSIX permissions", file);
+        }
+    }
+
+    /** Where a client on this machine reaches listeners bound to {@code bindAddress}. */
+    private static String localAddress(String bindAddress) {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
     }
 
     /** Registers each interceptor with its defaults, in order, and logs which are active. */
@@ -155,6 +239,22 @@ public final class Demo implements AutoCloseable {
     /** The address clients bootstrap from: the advertised host and the bootstrap port. */
     public String bootstrap() {
         return gateway.bootstrapAddress().toString();
+    }
+
+    /**
+     * With SNI routing, the host names in use: the bootstrap host, then the host of each broker the
+     * gateway serves now, by id. Empty without SNI routing.
+     */
+    List<String> sniHostNames() {
+        if (sni == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        names.add(sni.bootstrapHost());
+        for (int id : routing.brokerIds()) {
+            names.add(sni.brokerHost(id));
+        }
+        return names;
     }
 
     /** The upstream cluster's bootstrap servers: as given, or the embedded cluster's. */

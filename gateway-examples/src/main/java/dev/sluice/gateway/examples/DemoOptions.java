@@ -1,7 +1,10 @@
 package dev.sluice.gateway.examples;
 
 import dev.sluice.gateway.api.HostPort;
+import dev.sluice.gateway.api.RoutingStrategy;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -21,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * options.port();            // 19092; brokers are served on 19093, 19094, ...
  * options.interceptors();    // [SAFEGUARD, LINEAGE], in the order given
  * DemoOptions.usage();       // the --help text
+ *
+ * DemoOptions sni = DemoOptions.parse("--sni-domain", "kafka.test", "--tls-generate", "tls");
+ * sni.routing();             // SNI over TLS on 9192: bootstrap.kafka.test, broker-N.kafka.test
  * }</pre>
  *
  * <h2>Syntax</h2>
@@ -30,15 +36,23 @@ import org.jspecify.annotations.Nullable;
  * of the line is then ignored. {@link #parse} rejects anything else with a {@link UsageException}
  * whose message names the option and quotes the value.
  *
+ * <h2>Routing</h2>
+ * Without {@code --sni-domain}, port-per-broker routing in plaintext: the bootstrap port, then one
+ * port per broker. With it, SNI routing over TLS on the bootstrap port alone ({@link SniOptions}):
+ * {@code --max-brokers} and {@code --advertised-host} do not apply and are refused when given, and
+ * the {@code --tls-*} options are refused without it.
+ *
  * @param bootstrap the upstream cluster's bootstrap servers exactly as given ({@code
  *     HOST:PORT[,HOST:PORT...]}), or {@code null} to start an embedded cluster
  * @param embeddedBrokers brokers of the embedded cluster, 1..{@value #MAX_EMBEDDED_BROKERS}; unused
  *     with {@code bootstrap}
- * @param port the gateway's bootstrap port; broker ports follow it, from {@code port + 1}
+ * @param port the gateway's bootstrap port; broker ports follow it, from {@code port + 1}, unless
+ *     {@code sni} serves every broker on this port
  * @param maxBrokers how many broker ports follow the bootstrap port, and so how many brokers the
- *     gateway can serve
- * @param advertisedHost the host clients are told to connect to
+ *     gateway can serve; unused with {@code sni}
+ * @param advertisedHost the host clients are told to connect to; unused with {@code sni}
  * @param bindAddress the local address the gateway's listeners bind
+ * @param sni SNI routing over TLS instead of port-per-broker routing, or {@code null}
  * @param interceptors the example interceptors to register, in the order they see requests; each at
  *     most once
  * @param help {@code --help} was given: the launcher prints {@link #usage()} and nothing runs; the
@@ -51,6 +65,7 @@ public record DemoOptions(
         int maxBrokers,
         String advertisedHost,
         String bindAddress,
+        @Nullable SniOptions sni,
         List<DemoInterceptor> interceptors,
         boolean help) {
 
@@ -73,7 +88,7 @@ public record DemoOptions(
                 "Brokers of the embedded cluster, 1.." + MAX_EMBEDDED_BROKERS + " (default 1). Not with --bootstrap."),
         PORT("--port", "PORT",
                 "Bootstrap port of the gateway (default " + DEFAULT_PORT + "). Brokers are served on the ports"
-                        + " after it: PORT+1, PORT+2, ..."),
+                        + " after it: PORT+1, PORT+2, ...; with --sni-domain, on PORT itself."),
         MAX_BROKERS("--max-brokers", "N",
                 "How many broker ports follow the bootstrap port, PORT+1..PORT+N, and so how many brokers the"
                         + " gateway can serve (default " + DEFAULT_MAX_BROKERS + ")."),
@@ -82,6 +97,23 @@ public record DemoOptions(
                         + " machine under it (default " + DEFAULT_ADVERTISED_HOST + ")."),
         BIND_ADDRESS("--bind-address", "ADDRESS",
                 "Local address the gateway listens on (default " + DEFAULT_BIND_ADDRESS + ", every interface)."),
+        SNI_DOMAIN("--sni-domain", "DOMAIN",
+                "Serves the cluster over TLS on PORT alone, routed by the host name clients ask for (SNI):"
+                        + " they bootstrap from bootstrap.DOMAIN and reach broker N as broker-N.DOMAIN, all on"
+                        + " PORT. Needs --tls-cert and --tls-key, or --tls-generate. Not with --max-brokers or"
+                        + " --advertised-host. See \"SNI routing\" below."),
+        TLS_CERT("--tls-cert", "FILE",
+                "With --sni-domain: the PEM certificate chain the gateway presents, its own certificate"
+                        + " first. It must cover bootstrap.DOMAIN and every broker-N.DOMAIN, e.g. as *.DOMAIN."),
+        TLS_KEY("--tls-key", "FILE",
+                "With --sni-domain and --tls-cert: the certificate's private key, an unencrypted PKCS#8 PEM"
+                        + " file (BEGIN PRIVATE KEY)."),
+        TLS_GENERATE("--tls-generate", "DIR",
+                "With --sni-domain, instead of --tls-cert and --tls-key: generates a CA and a certificate for"
+                        + " *.DOMAIN (valid for one day) when the demo starts, and writes DIR/" + SniOptions.CA_FILE
+                        + " for clients to trust, DIR/" + SniOptions.CERTIFICATE_FILE + " and DIR/"
+                        + SniOptions.KEY_FILE + " (unencrypted), creating DIR or replacing those files. For"
+                        + " trying things out only."),
         INTERCEPTOR("--interceptor", "NAME",
                 "Registers an example interceptor with its defaults (none by default). Repeat it for several:"
                         + " each name at most once, run in the order given. NAME is one of:");
@@ -123,11 +155,11 @@ public record DemoOptions(
         checkRange(Option.EMBEDDED_BROKERS, embeddedBrokers, 1, MAX_EMBEDDED_BROKERS);
         checkRange(Option.PORT, port, 1, 65_535);
         checkRange(Option.MAX_BROKERS, maxBrokers, 1, 65_535);
-        if ((long) port + maxBrokers > 65_535) {
+        if (sni == null && (long) port + maxBrokers > 65_535) {
             throw new UsageException("--port " + port + " with --max-brokers " + maxBrokers + " needs broker ports "
                     + (port + 1) + ".." + ((long) port + maxBrokers) + ", past 65535; lower --port or --max-brokers");
         }
-        if (bootstrap == null && embeddedBrokers > maxBrokers) {
+        if (sni == null && bootstrap == null && embeddedBrokers > maxBrokers) {
             throw new UsageException("--embedded-brokers " + embeddedBrokers + " needs at least as many broker ports,"
                     + " but --max-brokers is " + maxBrokers);
         }
@@ -150,12 +182,12 @@ public record DemoOptions(
     /** The options when none are given: an embedded one-broker cluster behind {@code localhost:9192}. */
     public static DemoOptions defaults() {
         return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
-                DEFAULT_BIND_ADDRESS, List.of(), false);
+                DEFAULT_BIND_ADDRESS, null, List.of(), false);
     }
 
     private static DemoOptions helpRequested() {
         return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
-                DEFAULT_BIND_ADDRESS, List.of(), true);
+                DEFAULT_BIND_ADDRESS, null, List.of(), true);
     }
 
     /**
@@ -212,6 +244,7 @@ public record DemoOptions(
             throw new UsageException("--embedded-brokers is for the embedded cluster started when --bootstrap is"
                     + " not given; use one or the other");
         }
+        SniOptions sni = sniOptions(given);
         List<DemoInterceptor> interceptors = new ArrayList<>();
         for (String name : interceptorNames) {
             interceptors.add(interceptorNamed(name));
@@ -223,8 +256,36 @@ public record DemoOptions(
                 intValue(given, Option.MAX_BROKERS, DEFAULT_MAX_BROKERS),
                 given.getOrDefault(Option.ADVERTISED_HOST, DEFAULT_ADVERTISED_HOST),
                 given.getOrDefault(Option.BIND_ADDRESS, DEFAULT_BIND_ADDRESS),
+                sni,
                 interceptors,
                 false);
+    }
+
+    /**
+     * The SNI settings of the command line, or {@code null} without {@code --sni-domain}: the options
+     * of one routing are refused with the other's.
+     */
+    private static @Nullable SniOptions sniOptions(Map<Option, String> given) {
+        String domain = given.get(Option.SNI_DOMAIN);
+        if (domain == null) {
+            for (Option tls : List.of(Option.TLS_CERT, Option.TLS_KEY, Option.TLS_GENERATE)) {
+                if (given.containsKey(tls)) {
+                    throw new UsageException(tls.flag + " is for SNI routing over TLS and needs --sni-domain DOMAIN;"
+                            + " the port-per-broker listeners are plaintext");
+                }
+            }
+            return null;
+        }
+        if (given.containsKey(Option.MAX_BROKERS)) {
+            throw new UsageException("--max-brokers is for port-per-broker routing; with --sni-domain every broker is"
+                    + " served on --port, under its own host name");
+        }
+        if (given.containsKey(Option.ADVERTISED_HOST)) {
+            throw new UsageException("--advertised-host is for port-per-broker routing; with --sni-domain clients are"
+                    + " told bootstrap." + domain + " and broker-N." + domain);
+        }
+        return new SniOptions(domain, pathValue(given, Option.TLS_CERT), pathValue(given, Option.TLS_KEY),
+                pathValue(given, Option.TLS_GENERATE));
     }
 
     /** The {@code --help} text: every option, what the demo prints, how it stops, its exit codes. */
@@ -232,16 +293,18 @@ public record DemoOptions(
         StringBuilder text = new StringBuilder()
                 .append("Usage: java -jar gateway-examples-demo.jar [OPTIONS]\n")
                 .append('\n')
-                .append("Runs a Sluice Kafka gateway in front of a Kafka cluster: an existing one (--bootstrap) or an\n")
-                .append("embedded one the demo starts itself. Kafka clients bootstrap from the gateway and reach every\n")
-                .append("broker through it. When the gateway serves, the demo prints one line to stdout:\n")
+                .append(wrap("Runs a Sluice Kafka gateway in front of a Kafka cluster: an existing one (--bootstrap)"
+                        + " or an embedded one the demo starts itself. Kafka clients bootstrap from the gateway and"
+                        + " reach every broker through it. When the gateway serves, the demo prints one line to"
+                        + " stdout:", "", 100))
                 .append('\n')
                 .append("  READY bootstrap=HOST:PORT upstream=HOST:PORT[,HOST:PORT...]\n")
                 .append('\n')
-                .append("and serves until stopped with Ctrl-C (SIGINT) or SIGTERM. It then stops accepting clients,\n")
-                .append("gives open connections ").append(Demo.DRAIN_TIMEOUT.toSeconds())
-                .append(" s to close, stops the embedded cluster and exits. A second signal\n")
-                .append("exits at once.\n")
+                .append(wrap("where bootstrap is the address clients bootstrap from: --advertised-host and --port, or"
+                        + " bootstrap.DOMAIN and --port with --sni-domain DOMAIN. The demo serves until stopped with"
+                        + " Ctrl-C (SIGINT) or SIGTERM; it then stops accepting clients, gives open connections "
+                        + Demo.DRAIN_TIMEOUT.toSeconds() + " s to close, stops the embedded cluster and exits. A"
+                        + " second signal exits at once.", "", 100))
                 .append('\n')
                 .append("Options (--name VALUE or --name=VALUE):\n");
         for (Option option : Option.values()) {
@@ -259,6 +322,22 @@ public record DemoOptions(
         text.append("  -h, --help\n")
                 .append("      Print this help and exit.\n")
                 .append('\n')
+                .append("SNI routing (--sni-domain DOMAIN):\n")
+                .append(wrap("One TLS port, PORT, serves the whole cluster: the host name a client asks for in its"
+                        + " TLS handshake says which broker it means. Clients must therefore connect by name, and"
+                        + " bootstrap.DOMAIN and every broker-N.DOMAIN must resolve to the gateway. Without DNS for"
+                        + " DOMAIN, add lines like these to /etc/hosts on the client's machine, one per broker, with"
+                        + " the gateway's address (127.0.0.1 on the gateway's own machine). Once it serves, the demo"
+                        + " logs the names in use.", "  ", 100))
+                .append("    127.0.0.1 bootstrap.DOMAIN\n")
+                .append("    127.0.0.1 broker-0.DOMAIN\n")
+                .append(wrap("Clients speak TLS and trust the CA of the gateway's certificate, DIR/" + SniOptions.CA_FILE
+                        + " with --tls-generate DIR. For example:", "  ", 100))
+                .append("    java -jar gateway-examples-demo.jar --sni-domain kafka.test --tls-generate tls\n")
+                .append("    kcat -X security.protocol=ssl -X ssl.ca.location=tls/ca.pem -b bootstrap.kafka.test:9192 -L\n")
+                .append(wrap("A Java client sets security.protocol=SSL, ssl.truststore.type=PEM and"
+                        + " ssl.truststore.location=tls/ca.pem.", "  ", 100))
+                .append('\n')
                 .append("Exit codes: 0 stopped cleanly (or --help), 1 failed to start or to stop cleanly,\n")
                 .append("2 bad command line.\n")
                 .append('\n')
@@ -274,10 +353,15 @@ public record DemoOptions(
     }
 
     /**
-     * A new routing strategy for these options: bootstrap on {@code advertisedHost:port}, brokers on
-     * {@code port+1 .. port+maxBrokers}. A strategy belongs to one gateway; call this once per gateway.
+     * A new routing strategy for these options. Without {@link #sni}: port-per-broker routing, the
+     * bootstrap on {@code advertisedHost:port} and brokers on {@code port+1 .. port+maxBrokers}. With
+     * it: {@linkplain SniOptions#routing(int) SNI routing} on {@code port}, which needs the gateway to
+     * terminate TLS. A strategy belongs to one gateway; call this once per gateway.
      */
-    public PortPerBrokerRouting routing() {
+    public RoutingStrategy routing() {
+        if (sni != null) {
+            return sni.routing(port);
+        }
         return PortPerBrokerRouting.builder()
                 .advertisedHost(advertisedHost)
                 .bootstrapPort(port)
@@ -297,6 +381,21 @@ public record DemoOptions(
                 throw new UsageException(
                         "--bootstrap takes HOST:PORT[,HOST:PORT...]; in '" + bootstrap + "': " + e.getMessage());
             }
+        }
+    }
+
+    private static @Nullable Path pathValue(Map<Option, String> given, Option option) {
+        String text = given.get(option);
+        if (text == null) {
+            return null;
+        }
+        if (text.isBlank()) {
+            throw new UsageException(option.flag + " names no file: '" + text + "'");
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new UsageException(option.flag + " is not a path: '" + text + "' (" + e.getReason() + ")");
         }
     }
 

@@ -6,10 +6,12 @@
  * java -jar gateway-examples/target/gateway-examples-demo.jar                  # embedded Kafka, bootstrap localhost:9192
  * java -jar gateway-examples/target/gateway-examples-demo.jar --bootstrap kafka:9092 --advertised-host gw.example.com
  * java -jar gateway-examples/target/gateway-examples-demo.jar --interceptor safeguard --interceptor lineage
+ * java -jar gateway-examples/target/gateway-examples-demo.jar --sni-domain kafka.test --tls-generate tls   # SNI over TLS
  * </pre>
  *
  * <p>{@link dev.sluice.gateway.examples.DemoLauncher} is the command line: it parses the arguments
- * with {@link dev.sluice.gateway.examples.DemoOptions}, runs a {@link
+ * with {@link dev.sluice.gateway.examples.DemoOptions} (the SNI settings in {@link
+ * dev.sluice.gateway.examples.SniOptions}), runs a {@link
  * dev.sluice.gateway.examples.Demo} and turns SIGINT and SIGTERM into a clean stop with exit code 0.
  * {@code Demo} itself never exits the JVM, so tests and other programs can run it in-process.
  * {@link dev.sluice.gateway.examples.DemoInterceptor} names the example interceptors of {@link

@@ -50,6 +50,16 @@ class DemoLauncherTest {
     }
 
     @Test
+    void tlsOptionsWithoutSniDomainAreReportedOnStderrWithExitCodeTwo() {
+        assertThat(launch("--tls-generate", "tls")).isEqualTo(DemoLauncher.EXIT_USAGE);
+
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).startsWith("sluice-demo: --tls-generate is for SNI routing"
+                + " over TLS and needs --sni-domain DOMAIN; the port-per-broker listeners are plaintext"
+                + System.lineSeparator());
+        assertThat(stdout.size()).isZero();
+    }
+
+    @Test
     void badValueIsReportedOnStderrWithExitCodeTwo() {
         assertThat(launch("--port", "99999")).isEqualTo(DemoLauncher.EXIT_USAGE);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
+import dev.sluice.gateway.api.RoutingStrategy;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ class DemoOptionsTest {
         assertThat(options.maxBrokers()).isEqualTo(64);
         assertThat(options.advertisedHost()).isEqualTo("localhost");
         assertThat(options.bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(options.sni()).isNull();
         assertThat(options.interceptors()).isEmpty();
         assertThat(options.help()).isFalse();
     }
@@ -39,7 +41,7 @@ class DemoOptionsTest {
                 "--interceptor", "audit");
 
         assertThat(options).isEqualTo(new DemoOptions("kafka-1:9092,kafka-2:9093", 1, 19192, 8, "gw.example.com",
-                "127.0.0.1", List.of(DemoInterceptor.AUDIT), false));
+                "127.0.0.1", null, List.of(DemoInterceptor.AUDIT), false));
         assertThat(options.embedded()).isFalse();
     }
 
@@ -48,8 +50,8 @@ class DemoOptionsTest {
         DemoOptions options = DemoOptions.parse("--embedded-brokers=3", "--port=20000", "--max-brokers=4",
                 "--advertised-host=::1", "--bind-address=::", "--interceptor=chaos");
 
-        assertThat(options).isEqualTo(new DemoOptions(null, 3, 20000, 4, "::1", "::", List.of(DemoInterceptor.CHAOS),
-                false));
+        assertThat(options).isEqualTo(new DemoOptions(null, 3, 20000, 4, "::1", "::", null,
+                List.of(DemoInterceptor.CHAOS), false));
     }
 
     @Test
@@ -76,11 +78,11 @@ class DemoOptionsTest {
     @Test
     void theRecordRefusesAnInterceptorListedTwiceAndKeepsACopyOfTheList() {
         List<DemoInterceptor> interceptors = new ArrayList<>(List.of(DemoInterceptor.LINEAGE));
-        DemoOptions options = new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", interceptors, false);
+        DemoOptions options = new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", null, interceptors, false);
         interceptors.add(DemoInterceptor.AUDIT);
 
         assertThat(options.interceptors()).containsExactly(DemoInterceptor.LINEAGE);
-        assertThatThrownBy(() -> new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0",
+        assertThatThrownBy(() -> new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", null,
                 List.of(DemoInterceptor.LINEAGE, DemoInterceptor.LINEAGE), false))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("--interceptor lineage is given twice; each interceptor can be registered once");
@@ -103,7 +105,8 @@ class DemoOptionsTest {
         String usage = DemoOptions.usage();
 
         assertThat(usage).contains("--bootstrap HOST:PORT[,HOST:PORT...]", "--embedded-brokers N", "--port PORT",
-                "--max-brokers N", "--advertised-host HOST", "--bind-address ADDRESS", "--interceptor NAME",
+                "--max-brokers N", "--advertised-host HOST", "--bind-address ADDRESS", "--sni-domain DOMAIN",
+                "--tls-cert FILE", "--tls-key FILE", "--tls-generate DIR", "--interceptor NAME",
                 "-h, --help", "READY bootstrap=HOST:PORT upstream=", "Exit codes: 0", "1 failed",
                 "2 bad command line");
         assertThat(usage.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
@@ -123,12 +126,13 @@ class DemoOptionsTest {
 
     @Test
     void routingAdvertisesTheBootstrapPortAndServesBrokersOnThePortsAfterIt() {
-        PortPerBrokerRouting routing = DemoOptions.parse("--port", "19192", "--max-brokers", "2",
+        RoutingStrategy routing = DemoOptions.parse("--port", "19192", "--max-brokers", "2",
                 "--advertised-host", "gw.example.com").routing();
 
         List<ListenerSpec> listeners = routing.plan(List.of(
                 new BrokerNode(0, "kafka-0", 9092, null), new BrokerNode(1, "kafka-1", 9092, null)));
 
+        assertThat(routing).isInstanceOf(PortPerBrokerRouting.class);
         assertThat(routing.bootstrapAddress()).isEqualTo(new HostPort("gw.example.com", 19192));
         assertThat(listeners).containsExactly(
                 ListenerSpec.bootstrap(19192), ListenerSpec.broker(19193, 0), ListenerSpec.broker(19194, 1));

@@ -5,6 +5,10 @@
  *   <li>{@link dev.sluice.gateway.routing.PortPerBrokerRouting}: a {@link
  *       dev.sluice.gateway.api.RoutingStrategy} that gives every broker its own port on one
  *       advertised host, dense and stable whatever the broker ids.
+ *   <li>{@link dev.sluice.gateway.routing.SniRouting}: a {@link
+ *       dev.sluice.gateway.api.RoutingStrategy} that serves the whole cluster on one TLS port and
+ *       routes each connection by the host name the client sends in its TLS handshake (SNI), such as
+ *       {@code broker-100.gw.example.com}.
  *   <li>{@link dev.sluice.gateway.routing.BrokerAddressRewriter}: finds the brokers a decoded
  *       response names (Metadata, FindCoordinator, DescribeCluster, and the {@code nodeEndpoints} of
  *       Produce, Fetch, ShareFetch and ShareAcknowledge) and replaces their addresses in place.

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * (clients keep one per connection; each request's own is {@link KafkaRequest#clientId()}), the client software with ApiVersions v3+, the SASL mechanism with SaslHandshake, the SASL
  * principal with the first SaslAuthenticate (PLAIN and SCRAM usernames; other mechanisms leave it
  * {@code null}), and {@link #authenticated()} once the broker has accepted the authentication.
- * The TLS principal is the subject of the client certificate the gateway verified, when the listener
- * uses TLS with client authentication.
+ * On a TLS listener, the TLS facts are known before the first request: the server name the client
+ * asked for (SNI) and, with client authentication, the subject of the client certificate the gateway
+ * verified.
  *
  * <p>Threading: read it and change attributes on the connection's event loop (in an interceptor or a
  * stage callback of its chain). Event listeners may read it from the same thread only.
@@ -26,7 +27,11 @@ public interface ConnectionContext {
     /** The name of the gateway ({@code GatewayBuilder#name}). */
     String gatewayName();
 
-    /** The listener the client connected to: the bootstrap port or the port of one broker. */
+    /**
+     * The listener the client connected to: the bootstrap port or the port of one broker. On a
+     * listener {@linkplain ListenerSpec#isServerNameRouted() routed by server name} it is what the
+     * server name chose, a bootstrap or broker listener on that port.
+     */
     ListenerSpec listener();
 
     /** The client's address. */
@@ -41,8 +46,22 @@ public interface ConnectionContext {
     /** {@code client_software_version} from ApiVersions v3+, or {@code null}. */
     @Nullable String clientSoftwareVersion();
 
-    /** The verified TLS client certificate's subject, or {@code null}. */
+    /**
+     * The subject of the client certificate the gateway verified, as an RFC 2253 distinguished name
+     * ({@code CN=alice,O=Example}, the form Kafka's own principal builder starts from), or {@code
+     * null} on plaintext listeners, without client authentication, or when a client authentication
+     * was only requested and the client sent no certificate.
+     */
     @Nullable String tlsPrincipal();
+
+    /**
+     * The host name the client asked for in its TLS ClientHello (SNI), lower case, or {@code null} on
+     * plaintext listeners and when the client sent none. The default returns {@code null}, for
+     * implementations (test fakes) written before it existed.
+     */
+    default @Nullable String tlsServerName() {
+        return null;
+    }
 
     /** The SASL mechanism the client asked for, or {@code null} before SaslHandshake. */
     @Nullable String saslMechanism();

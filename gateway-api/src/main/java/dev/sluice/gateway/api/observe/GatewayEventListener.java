@@ -36,7 +36,11 @@ public interface GatewayEventListener {
         return NoopListener.INSTANCE;
     }
 
-    /** A client connection was accepted (and counted against the connection limit). */
+    /**
+     * A client connection was accepted (and counted against the connection limit). On a TLS listener
+     * this is after the handshake succeeded, so the connection's TLS facts are known; a connection
+     * refused during its handshake is reported by {@link #connectionRejected} alone.
+     */
     default void connectionOpened(ConnectionContext connection) {}
 
     /** A client connection closed, after {@code requests} requests and the bytes given. */
@@ -58,6 +62,10 @@ public interface GatewayEventListener {
     default void interceptorFailed(ConnectionContext connection, String interceptor, short apiKey, short apiVersion,
             Throwable cause) {}
 
-    /** The gateway closed a client connection on purpose (limits, corrupt stream, an interceptor's wish). */
+    /**
+     * The gateway closed a client connection on purpose: limits, a corrupt stream, an interceptor's
+     * wish, or a refused TLS handshake (unknown or missing server name, untrusted certificate, an
+     * oversized ClientHello, the handshake deadline, plaintext on a TLS port).
+     */
     default void connectionRejected(ConnectionContext connection, String reason) {}
 }

@@ -4,17 +4,25 @@ import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.ListenerManager;
-import dev.sluice.gateway.internal.codec.MessageCodec;
-import dev.sluice.gateway.routing.BrokerAddressRewriter;
-import dev.sluice.gateway.routing.AddressMapping;
+import dev.sluice.gateway.internal.cluster.Route;
+import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.Headers;
+import dev.sluice.gateway.internal.codec.MessageCodec;
+import dev.sluice.gateway.routing.AddressMapping;
+import dev.sluice.gateway.routing.BrokerAddressRewriter;
 import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -81,10 +89,10 @@ final class BenchmarkFixtures {
                 return routing.bootstrapAddress();
             }
         };
-        ListenerManager listeners = new ListenerManager(new ServerBootstrap(), "127.0.0.1", spec -> {
+        ListenerManager listeners = new ListenerManager(new ServerBootstrap(), "127.0.0.1", (route, spec) -> {
             throw new IllegalStateException("benchmarks bind no listener");
         });
-        BrokerRegistry registry = new BrokerRegistry(noListeners, listeners, Long.MAX_VALUE, System::nanoTime,
+        BrokerRegistry registry = new BrokerRegistry(List.of(Route.plaintext("benchmark", noListeners)), listeners, Long.MAX_VALUE, System::nanoTime,
                 List.of(routing.bootstrapAddress()));
         registry.open().join();
         registry.learn(brokers).join();
@@ -107,8 +115,22 @@ final class BenchmarkFixtures {
     }
 
     /** One response through a gateway response processor (which takes a reference); returns its size. */
-    static int throughProcessor(ResponseProcessor processor, ByteBuf frame, ApiKeys key, short version) {
-        return sizeAndRelease((ByteBuf) processor.process(null, frame.retain(), key, version));
+    static int throughProcessor(ResponseProcessor processor, ProxySession session, ByteBuf frame, ApiKeys key,
+            short version) {
+        return sizeAndRelease((ByteBuf) processor.process(session, frame.retain(), key, version));
+    }
+
+    /**
+     * A session of the registry's route on an unconnected embedded channel: what a response
+     * processor asks for the addresses its client is told.
+     */
+    static ProxySession session(BrokerRegistry registry) {
+        ProxyConfig config = new ProxyConfig(FrameLimits.unauthenticated(100 << 20),
+                FrameLimits.unauthenticated(100 << 20), 1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
+        ProxyRuntime runtime = new ProxyRuntime(config, registry, NioSocketChannel.class,
+                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), List.of(), GatewayEventListener.noop(), null);
+        return new ProxySession(runtime, new EmbeddedChannel(), new SessionContext(1, "bench",
+                registry.routes().get(0), ListenerSpec.bootstrap(9092), new InetSocketAddress("127.0.0.1", 40000)));
     }
 
     /** The readable size of {@code out}, after releasing it. */

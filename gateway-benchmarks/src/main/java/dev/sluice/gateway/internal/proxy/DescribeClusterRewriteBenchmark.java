@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.proxy;
 
+import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.routing.AddressMapping;
@@ -46,6 +47,7 @@ public class DescribeClusterRewriteBenchmark {
     private ByteBuf frame;
     private AddressMapping mapping;
     private AddressRewritingProcessor processor;
+    private ProxySession session;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -64,7 +66,9 @@ public class DescribeClusterRewriteBenchmark {
         }
         frame = BenchmarkFixtures.responseFrame(ApiKeys.DESCRIBE_CLUSTER, apiVersion, data);
         mapping = AddressMapping.fromRouting(BenchmarkFixtures.routing(brokers));
-        processor = new AddressRewritingProcessor(BenchmarkFixtures.registry(brokers));
+        BrokerRegistry registry = BenchmarkFixtures.registry(brokers);
+        processor = new AddressRewritingProcessor(registry);
+        session = BenchmarkFixtures.session(registry);
         rewrite();
     }
 
@@ -83,6 +87,6 @@ public class DescribeClusterRewriteBenchmark {
     /** The same through the gateway's response processor (registry lookup included). */
     @Benchmark
     public int processor() {
-        return BenchmarkFixtures.throughProcessor(processor, frame, ApiKeys.DESCRIBE_CLUSTER, apiVersion);
+        return BenchmarkFixtures.throughProcessor(processor, session, frame, ApiKeys.DESCRIBE_CLUSTER, apiVersion);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.proxy;
 
+import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.internal.codec.Headers;
@@ -76,14 +77,17 @@ public class FetchNodeEndpointsBenchmark {
     private final short version = ApiKeys.FETCH.latestVersion();
     private ByteBuf frame;
     private BrokerArrayProcessor processor;
+    private ProxySession session;
 
     @Setup(Level.Trial)
     public void setUp() {
         List<BrokerNode> brokers = BenchmarkFixtures.brokers(3);
         frame = BenchmarkFixtures.responseFrame(ApiKeys.FETCH, version, response(brokers));
-        processor = BrokerArrayProcessor.nodeEndpoints(BenchmarkFixtures.registry(brokers));
+        BrokerRegistry registry = BenchmarkFixtures.registry(brokers);
+        processor = BrokerArrayProcessor.nodeEndpoints(registry);
+        session = BenchmarkFixtures.session(registry);
         boolean found = locate() >= 0;
-        ByteBuf out = (ByteBuf) processor.process(null, frame.retain(), ApiKeys.FETCH, version);
+        ByteBuf out = (ByteBuf) processor.process(session, frame.retain(), ApiKeys.FETCH, version);
         boolean rewritten = out != frame;
         out.release();
         if (found != nodeEndpoints || rewritten != nodeEndpoints || processor.rewrites() != (nodeEndpoints ? 1 : 0)
@@ -164,7 +168,7 @@ public class FetchNodeEndpointsBenchmark {
     /** The gateway's processor: walk, and rewrite when endpoints are present; the result released. */
     @Benchmark
     public int processor() {
-        ByteBuf out = (ByteBuf) processor.process(null, frame.retain(), ApiKeys.FETCH, version);
+        ByteBuf out = (ByteBuf) processor.process(session, frame.retain(), ApiKeys.FETCH, version);
         int size = out.readableBytes();
         out.release();
         return size;

@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.proxy;
 
+import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.routing.AddressMapping;
@@ -47,6 +48,7 @@ public class FindCoordinatorRewriteBenchmark {
     private ByteBuf frame;
     private AddressMapping mapping;
     private AddressRewritingProcessor processor;
+    private ProxySession session;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -63,7 +65,9 @@ public class FindCoordinatorRewriteBenchmark {
         }
         frame = BenchmarkFixtures.responseFrame(ApiKeys.FIND_COORDINATOR, apiVersion, data);
         mapping = AddressMapping.fromRouting(BenchmarkFixtures.routing(brokers));
-        processor = new AddressRewritingProcessor(BenchmarkFixtures.registry(brokers));
+        BrokerRegistry registry = BenchmarkFixtures.registry(brokers);
+        processor = new AddressRewritingProcessor(registry);
+        session = BenchmarkFixtures.session(registry);
         rewrite();
     }
 
@@ -82,6 +86,6 @@ public class FindCoordinatorRewriteBenchmark {
     /** The same through the gateway's response processor (registry lookup included). */
     @Benchmark
     public int processor() {
-        return BenchmarkFixtures.throughProcessor(processor, frame, ApiKeys.FIND_COORDINATOR, apiVersion);
+        return BenchmarkFixtures.throughProcessor(processor, session, frame, ApiKeys.FIND_COORDINATOR, apiVersion);
     }
 }

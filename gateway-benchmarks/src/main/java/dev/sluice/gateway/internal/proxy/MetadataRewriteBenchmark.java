@@ -1,5 +1,6 @@
 package dev.sluice.gateway.internal.proxy;
 
+import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.internal.codec.Headers;
@@ -68,6 +69,7 @@ public class MetadataRewriteBenchmark {
     private int bodyStart;
     private AddressMapping mapping;
     private ResponseProcessor processor;
+    private ProxySession session;
     private ApiMessage decoded;
 
     @Setup(Level.Trial)
@@ -79,7 +81,9 @@ public class MetadataRewriteBenchmark {
                 response(brokers, Integer.parseInt(dims[0]), Integer.parseInt(dims[1])));
         bodyStart = Headers.responseBodyStart(frame, ApiKeys.METADATA, apiVersion);
         mapping = AddressMapping.fromRouting(BenchmarkFixtures.routing(brokers));
-        processor = BrokerArrayProcessor.metadataBrokers(BenchmarkFixtures.registry(brokers));
+        BrokerRegistry registry = BenchmarkFixtures.registry(brokers);
+        processor = BrokerArrayProcessor.metadataBrokers(registry);
+        session = BenchmarkFixtures.session(registry);
         decoded = MessageCodec.readResponse(frame, bodyStart, ApiKeys.METADATA, apiVersion);
         BrokerAddressRewriter.rewrite(decoded, apiVersion, mapping);
         int size = rewrite();
@@ -135,7 +139,7 @@ public class MetadataRewriteBenchmark {
     /** What the gateway does: the brokers array only, the rest kept as slices (registry lookup included). */
     @Benchmark
     public int processor() {
-        return BenchmarkFixtures.throughProcessor(processor, frame, ApiKeys.METADATA, apiVersion);
+        return BenchmarkFixtures.throughProcessor(processor, session, frame, ApiKeys.METADATA, apiVersion);
     }
 
     /** Decode only. */

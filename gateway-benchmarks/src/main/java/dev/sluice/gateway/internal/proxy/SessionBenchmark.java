@@ -5,6 +5,7 @@ import dev.sluice.gateway.api.intercept.Api;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
+import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.MessageCodec;
@@ -69,11 +70,12 @@ public class SessionBenchmark {
                 : List.of();
         ProxyConfig config = new ProxyConfig(FrameLimits.unauthenticated(100 << 20), FrameLimits.unauthenticated(100 << 20),
                 1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
-        ProxyRuntime runtime = new ProxyRuntime(config, BenchmarkFixtures.registry(BenchmarkFixtures.brokers(3)),
+        BrokerRegistry registry = BenchmarkFixtures.registry(BenchmarkFixtures.brokers(3));
+        ProxyRuntime runtime = new ProxyRuntime(config, registry,
                 NioSocketChannel.class, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), specs,
-                GatewayEventListener.noop());
+                GatewayEventListener.noop(), null);
         client = new EmbeddedChannel();
-        SessionContext context = new SessionContext(1, "bench", ListenerSpec.bootstrap(9092),
+        SessionContext context = new SessionContext(1, "bench", registry.routes().get(0), ListenerSpec.bootstrap(9092),
                 new InetSocketAddress("127.0.0.1", 40000));
         ProxySession session = new ProxySession(runtime, client, context);
         FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");

@@ -2,13 +2,12 @@ package dev.sluice.gateway.internal.cluster;
 
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
-import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.api.ListenerSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Fed two ways: {@link #learn} with brokers named in responses flowing through (adds and updates,
  * never removes: a response is a partial view), and {@link #refresh} with the cluster monitor's
  * complete view (also removes brokers absent for longer than the removal delay, so a broker that
- * restarts keeps its listener). Every change of the broker set re-plans the routing strategy and
- * reconciles the listeners.
+ * restarts keeps its listener). Every change of the broker set re-plans every route's routing
+ * strategy and reconciles the listeners with the union of their plans.
  *
  * <p>Thread-safe. Reads ({@link #broker}, {@link #bootstrapCandidates}) are lock-free snapshots;
  * changes are serialised.
@@ -34,7 +33,7 @@ public final class BrokerRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerRegistry.class);
 
-    private final RoutingStrategy strategy;
+    private final List<Route> routes;
     private final ListenerManager listeners;
     private final long removalDelayNanos;
     private final LongSupplier nanoClock;
@@ -46,9 +45,12 @@ public final class BrokerRegistry {
     private volatile Map<Integer, BrokerNode> snapshot = Map.of();
     private volatile List<BrokerNode> snapshotList = List.of();
 
-    public BrokerRegistry(RoutingStrategy strategy, ListenerManager listeners, long removalDelayNanos,
+    public BrokerRegistry(List<Route> routes, ListenerManager listeners, long removalDelayNanos,
             LongSupplier nanoClock, List<HostPort> configuredBootstrap) {
-        this.strategy = strategy;
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("at least one route is required");
+        }
+        this.routes = List.copyOf(routes);
         this.listeners = listeners;
         this.removalDelayNanos = removalDelayNanos;
         this.nanoClock = nanoClock;
@@ -109,7 +111,14 @@ public final class BrokerRegistry {
 
     private CompletableFuture<Void> replan() {
         publish();
-        lastReconcile = listeners.reconcile(strategy.plan(List.copyOf(brokers.values())));
+        List<BrokerNode> known = List.copyOf(brokers.values());
+        List<ListenerManager.Planned> plan = new ArrayList<>();
+        for (Route route : routes) {
+            for (ListenerSpec spec : route.strategy().plan(known)) {
+                plan.add(new ListenerManager.Planned(route, spec));
+            }
+        }
+        lastReconcile = listeners.reconcile(plan);
         return lastReconcile;
     }
 
@@ -149,8 +158,8 @@ public final class BrokerRegistry {
         return candidates;
     }
 
-    /** The routing strategy in force. */
-    public RoutingStrategy strategy() {
-        return Objects.requireNonNull(strategy);
+    /** The routes served, in the order they were configured. */
+    public List<Route> routes() {
+        return routes;
     }
 }

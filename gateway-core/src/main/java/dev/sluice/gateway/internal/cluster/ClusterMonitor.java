@@ -9,6 +9,7 @@ import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.Frames;
 import dev.sluice.gateway.internal.codec.Headers;
 import dev.sluice.gateway.internal.codec.MessageCodec;
+import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -63,6 +64,7 @@ public final class ClusterMonitor {
     private final long refreshIntervalMillis;
     private final int maxFrameBytes;
     private final @Nullable PlainCredentials credentials;
+    private final @Nullable UpstreamTlsConnector tls;
     private @Nullable Channel channel;
     private short metadataVersion = -1;
     private int nextCorrelationId;
@@ -75,8 +77,9 @@ public final class ClusterMonitor {
 
     public ClusterMonitor(EventLoop loop, Class<? extends Channel> channelType, BrokerRegistry registry,
             int connectTimeoutMillis, long requestTimeoutMillis, long refreshIntervalMillis, int maxFrameBytes,
-            @Nullable PlainCredentials credentials) {
+            @Nullable PlainCredentials credentials, @Nullable UpstreamTlsConnector tls) {
         this.loop = loop;
+        this.tls = tls;
         this.channelType = channelType;
         this.registry = registry;
         this.connectTimeoutMillis = connectTimeoutMillis;
@@ -228,7 +231,7 @@ public final class ClusterMonitor {
         }
         if (index >= candidates.size()) {
             result.completeExceptionally(new GatewayException("no upstream broker reachable (tried "
-                    + candidates + ")" + (lastError == null ? "" : ": " + lastError)));
+                    + candidates + ")" + (lastError == null ? "" : ": " + lastError.getMessage()), lastError));
             return;
         }
         HostPort target = candidates.get(index);
@@ -238,6 +241,9 @@ public final class ClusterMonitor {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel c) {
+                        if (tls != null) {
+                            tls.addTo(c, target);
+                        }
                         c.pipeline().addLast(new FrameDecoder(FrameLimits.unauthenticated(maxFrameBytes), false,
                                 "broker " + target));
                         c.pipeline().addLast(new ResponseHandler());
@@ -245,12 +251,20 @@ public final class ClusterMonitor {
                 })
                 .connect(target.host(), target.port())
                 .addListener((ChannelFutureListener) f -> {
-                    if (f.isSuccess()) {
-                        channel = f.channel();
-                        result.complete(f.channel());
-                    } else {
+                    if (!f.isSuccess()) {
                         connect(candidates, index + 1, result, f.cause());
+                        return;
                     }
+                    UpstreamTlsConnector.handshake(f.channel(), target).whenComplete((v, error) -> {
+                        if (error == null) {
+                            channel = f.channel();
+                            result.complete(f.channel());
+                        } else {
+                            LOG.warn("{}", error.getMessage());
+                            f.channel().close();
+                            connect(candidates, index + 1, result, error);
+                        }
+                    });
                 });
     }
 

@@ -20,11 +20,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 final class AddressRewritingProcessor implements ResponseProcessor {
 
     private final BrokerRegistry registry;
-    private final AdvertisedAddresses addresses;
 
     AddressRewritingProcessor(BrokerRegistry registry) {
         this.registry = registry;
-        this.addresses = new AdvertisedAddresses(registry);
     }
 
     @Override
@@ -34,11 +32,11 @@ final class AddressRewritingProcessor implements ResponseProcessor {
         List<BrokerNode> named = BrokerAddressRewriter.brokersIn(message, version);
         CompletableFuture<Void> listenersReady = registry.learn(named);
         if (listenersReady.isDone()) {
-            return rewrite(frame, bodyStart, message, version);
+            return rewrite(session, frame, bodyStart, message, version);
         }
         return listenersReady.thenApply(v -> {
             try {
-                return rewrite(frame, bodyStart, message, version);
+                return rewrite(session, frame, bodyStart, message, version);
             } catch (RuntimeException e) {
                 frame.release();
                 throw e;
@@ -46,8 +44,8 @@ final class AddressRewritingProcessor implements ResponseProcessor {
         });
     }
 
-    private ByteBuf rewrite(ByteBuf frame, int bodyStart, ApiMessage message, short version) {
-        if (!BrokerAddressRewriter.rewrite(message, version, addresses)) {
+    private ByteBuf rewrite(ProxySession session, ByteBuf frame, int bodyStart, ApiMessage message, short version) {
+        if (!BrokerAddressRewriter.rewrite(message, version, session.addresses())) {
             return frame;
         }
         ByteBuf out = MessageCodec.reencode(frame.alloc(), frame, bodyStart, message, version);

@@ -72,13 +72,11 @@ final class BrokerArrayProcessor implements ResponseProcessor {
 
     private final Map<ApiKeys, ArrayField> fields;
     private final BrokerRegistry registry;
-    private final AdvertisedAddresses addresses;
     private final LongAdder rewrites = new LongAdder();
 
     private BrokerArrayProcessor(Map<ApiKeys, ArrayField> fields, BrokerRegistry registry) {
         this.fields = fields;
         this.registry = registry;
-        this.addresses = new AdvertisedAddresses(registry);
     }
 
     /** For Metadata responses: the {@code brokers} array. */
@@ -144,11 +142,11 @@ final class BrokerArrayProcessor implements ResponseProcessor {
         List<BrokerNode> named = BrokerAddressRewriter.brokersIn(holder, version);
         CompletableFuture<Void> ready = registry.learn(named);
         if (ready.isDone()) {
-            return rewrite(frame, site, holder, entries, version);
+            return rewrite(session, frame, site, holder, entries, version);
         }
         return ready.thenApply(v -> {
             try {
-                return rewrite(frame, site, holder, entries, version);
+                return rewrite(session, frame, site, holder, entries, version);
             } catch (RuntimeException e) {
                 frame.release();
                 throw e;
@@ -213,8 +211,9 @@ final class BrokerArrayProcessor implements ResponseProcessor {
         return entries;
     }
 
-    private ByteBuf rewrite(ByteBuf frame, Site site, ApiMessage holder, List<Message> entries, short version) {
-        if (!BrokerAddressRewriter.rewrite(holder, version, addresses)) {
+    private ByteBuf rewrite(ProxySession session, ByteBuf frame, Site site, ApiMessage holder, List<Message> entries,
+            short version) {
+        if (!BrokerAddressRewriter.rewrite(holder, version, session.addresses())) {
             return frame;
         }
         rewrites.increment();

@@ -4,7 +4,9 @@ import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
+import dev.sluice.gateway.internal.cluster.Route;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
+import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -15,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +39,19 @@ public final class ProxyRuntime {
     final Class<? extends SocketChannel> channelType;
     final List<InterceptorSpec> interceptors;
     final GuardedListener listener;
+    final @Nullable UpstreamTlsConnector upstreamTls;
     private final boolean[] interceptedKeys;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ChannelGroup clients;
     private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
+    private final LongAdder upstreamAttempts = new LongAdder();
 
     public ProxyRuntime(ProxyConfig config, BrokerRegistry registry, Class<? extends SocketChannel> channelType,
-            ChannelGroup clients, List<InterceptorSpec> interceptors, GatewayEventListener listener) {
+            ChannelGroup clients, List<InterceptorSpec> interceptors, GatewayEventListener listener,
+            @Nullable UpstreamTlsConnector upstreamTls) {
         this.config = config;
+        this.upstreamTls = upstreamTls;
         this.registry = registry;
         this.processors = new ResponseProcessors(registry, apiVersions);
         this.channelType = channelType;
@@ -68,21 +75,21 @@ public final class ProxyRuntime {
         return connectionIds.incrementAndGet();
     }
 
-    /** The child handler for connections accepted on {@code listener}. */
-    public ChannelHandler clientInitializer(ListenerSpec listener) {
+    /** The child handler for connections accepted on {@code listener} of {@code route}. */
+    public ChannelHandler clientInitializer(Route route, ListenerSpec listener) {
         return new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
-                accept(ch, listener);
+                accept(ch, route, listener);
             }
         };
     }
 
-    private void accept(SocketChannel ch, ListenerSpec spec) {
+    private void accept(SocketChannel ch, Route route, ListenerSpec spec) {
         accepted.increment();
         int open = connections.incrementAndGet();
         ch.closeFuture().addListener(f -> connections.decrementAndGet());
-        SessionContext context = new SessionContext(nextConnectionId(), config.gatewayName(), spec,
+        SessionContext context = new SessionContext(nextConnectionId(), config.gatewayName(), route, spec,
                 ch.remoteAddress());
         if (open > config.maxConnections()) {
             String reason = open - 1 + " client connections open, the limit is " + config.maxConnections();
@@ -92,11 +99,30 @@ public final class ProxyRuntime {
             return;
         }
         clients.add(ch);
+        if (route.usesTls()) {
+            TlsAcceptor.install(this, ch, context); // the session starts once the handshake succeeded
+        } else {
+            startSession(ch, context);
+        }
+    }
+
+    /** Pairs an accepted (and, on a TLS listener, handshaken) client channel with an upstream one. */
+    void startSession(Channel ch, SessionContext context) {
         ProxySession session = new ProxySession(this, ch, context);
         FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
         ch.pipeline().addLast("frames", decoder);
         ch.pipeline().addLast("session", session.clientHandler(decoder));
         session.connectUpstream();
+    }
+
+    /** Counts a connection attempt to a broker on behalf of a client. */
+    void upstreamConnectionAttempted() {
+        upstreamAttempts.increment();
+    }
+
+    /** Connections to brokers the data path has tried to open since start (the monitor's excluded). */
+    public long upstreamConnectionAttempts() {
+        return upstreamAttempts.sum();
     }
 
     /** Responses whose KIP-951 node endpoints were rewritten so far. */

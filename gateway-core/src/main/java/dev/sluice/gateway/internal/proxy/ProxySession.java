@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -63,7 +64,9 @@ final class ProxySession {
     final ClientQueue clientQueue;
     final UpstreamQueue upstreamQueue;
     private final IdentityWatch identity;
+    private final AdvertisedAddresses addresses;
     private @Nullable Channel upstream;
+    private @Nullable ArrayDeque<ByteBuf> early;
     private @Nullable FrameDecoder clientDecoder;
     private @Nullable SessionInterceptors interceptors;
     private int nextUpstreamId;
@@ -84,6 +87,7 @@ final class ProxySession {
         this.clientQueue = new ClientQueue(initial);
         this.upstreamQueue = new UpstreamQueue(initial);
         this.identity = new IdentityWatch(context);
+        this.addresses = new AdvertisedAddresses(context.route().strategy());
         runtime.listener.connectionOpened(context);
     }
 
@@ -98,9 +102,56 @@ final class ProxySession {
                 this::addUpstreamHandlers,
                 channel -> {
                     upstream = channel;
+                    replayEarlyFrames();
                     resumeClient(PAUSE_CONNECTING);
                 },
                 this::reject)).connect(context.listener());
+    }
+
+    /** The addresses this connection's clients are told: those of the route it came in on. */
+    AdvertisedAddresses addresses() {
+        return addresses;
+    }
+
+    /**
+     * Frames a client sent before its upstream connection was open. Reads are paused while connecting,
+     * but a TLS handler may already hold decrypted data of the read that finished its handshake; those
+     * frames wait here (bounded by the in-flight limit) and go first once the broker is connected.
+     */
+    private void holdEarly(ByteBuf frame) {
+        ArrayDeque<ByteBuf> held = early;
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+            early = held;
+        }
+        held.add(frame);
+        if (held.size() > runtime.config.maxInFlightRequests()) {
+            reject("more than " + runtime.config.maxInFlightRequests() + " requests before the broker connection was open");
+        }
+    }
+
+    private void replayEarlyFrames() {
+        ArrayDeque<ByteBuf> held = early;
+        if (held == null) {
+            return;
+        }
+        early = null;
+        inClientRead = true;
+        for (ByteBuf frame = held.poll(); frame != null; frame = held.poll()) {
+            try {
+                onClientFrame(frame); // once the session closes, it releases the rest
+            } catch (CorruptFrameException e) {
+                ReferenceCountUtil.safeRelease(frame);
+                onException("client", e);
+            }
+        }
+        inClientRead = false;
+        Channel up = upstream;
+        if (up != null) {
+            upstreamDirty = false;
+            up.flush();
+        }
+        flushClient();
     }
 
     private void addUpstreamHandlers(Channel ch, String label) {
@@ -122,8 +173,12 @@ final class ProxySession {
 
     private void onClientFrame(ByteBuf frame) {
         Channel up = upstream;
-        if (closed || up == null) {
+        if (closed) {
             frame.release();
+            return;
+        }
+        if (up == null) {
+            holdEarly(frame);
             return;
         }
         short apiKey = Frames.apiKey(frame);
@@ -386,6 +441,11 @@ final class ProxySession {
             return;
         }
         closed = true;
+        ArrayDeque<ByteBuf> held = early;
+        if (held != null) {
+            early = null;
+            held.forEach(ByteBuf::release);
+        }
         clientQueue.releaseAll();
         upstreamQueue.closeAll();
         closeAfterFlush(client);

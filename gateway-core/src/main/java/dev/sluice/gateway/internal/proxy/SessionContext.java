@@ -3,6 +3,7 @@ package dev.sluice.gateway.internal.proxy;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.intercept.AttributeKey;
 import dev.sluice.gateway.api.intercept.ConnectionContext;
+import dev.sluice.gateway.internal.cluster.Route;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -17,8 +18,11 @@ final class SessionContext implements ConnectionContext {
 
     private final long id;
     private final String gatewayName;
-    private final ListenerSpec listener;
+    private final Route route;
+    private ListenerSpec listener;
     private final InetSocketAddress remoteAddress;
+    private @Nullable String tlsServerName;
+    private @Nullable String tlsPrincipal;
     private @Nullable String clientId;
     private @Nullable String softwareName;
     private @Nullable String softwareVersion;
@@ -27,9 +31,10 @@ final class SessionContext implements ConnectionContext {
     private boolean authenticated;
     private @Nullable Map<AttributeKey<?>, Object> attributes;
 
-    SessionContext(long id, String gatewayName, ListenerSpec listener, InetSocketAddress remoteAddress) {
+    SessionContext(long id, String gatewayName, Route route, ListenerSpec listener, InetSocketAddress remoteAddress) {
         this.id = id;
         this.gatewayName = gatewayName;
+        this.route = route;
         this.listener = listener;
         this.remoteAddress = remoteAddress;
     }
@@ -47,6 +52,22 @@ final class SessionContext implements ConnectionContext {
     @Override
     public ListenerSpec listener() {
         return listener;
+    }
+
+    /** The route whose listener the client came in on: its addresses are the ones the client is told. */
+    Route route() {
+        return route;
+    }
+
+    /**
+     * Records what the TLS handshake established: the listener the connection now stands for (on a
+     * listener routed by server name, the one the server name chose), the server name and the
+     * verified client certificate's subject.
+     */
+    void tlsEstablished(ListenerSpec routedListener, @Nullable String serverName, @Nullable String principal) {
+        this.listener = routedListener;
+        this.tlsServerName = serverName;
+        this.tlsPrincipal = principal;
     }
 
     @Override
@@ -80,7 +101,12 @@ final class SessionContext implements ConnectionContext {
 
     @Override
     public @Nullable String tlsPrincipal() {
-        return null; // TLS listeners come with the TLS work; plaintext connections have no certificate
+        return tlsPrincipal;
+    }
+
+    @Override
+    public @Nullable String tlsServerName() {
+        return tlsServerName;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sluice.gateway.internal.proxy;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
+import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the upstream connection of one client connection, on the client's event loop: to the broker
  * its listener stands for, or, for the bootstrap listener, to the known brokers in rotation and then
- * the configured bootstrap servers, trying each in turn until one answers.
+ * the configured bootstrap servers, trying each in turn until one answers. With upstream TLS the
+ * connection counts as open once its handshake succeeded; a broker whose certificate is refused is
+ * treated as unreachable.
  */
 final class UpstreamConnector {
 
@@ -74,6 +77,7 @@ final class UpstreamConnector {
         }
         HostPort address = candidates.get(index);
         ProxyConfig config = runtime.config;
+        runtime.upstreamConnectionAttempted();
         new Bootstrap()
                 .group(loop)
                 .channel(runtime.channelType)
@@ -84,6 +88,10 @@ final class UpstreamConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        UpstreamTlsConnector tls = runtime.upstreamTls;
+                        if (tls != null) {
+                            tls.addTo(ch, address);
+                        }
                         target.initChannel(ch, "broker " + address);
                     }
                 })
@@ -92,11 +100,19 @@ final class UpstreamConnector {
                     if (!f.isSuccess()) {
                         LOG.debug("Upstream {} unreachable for {}: {}", address, describedAs, f.cause().toString());
                         connect(candidates, index + 1);
-                    } else if (abandoned.getAsBoolean()) {
-                        f.channel().close();
-                    } else {
-                        target.connected(f.channel());
+                        return;
                     }
+                    UpstreamTlsConnector.handshake(f.channel(), address).whenComplete((v, error) -> {
+                        if (error != null) {
+                            LOG.warn("{} (for {})", error.getMessage(), describedAs);
+                            f.channel().close();
+                            connect(candidates, index + 1);
+                        } else if (abandoned.getAsBoolean()) {
+                            f.channel().close();
+                        } else {
+                            target.connected(f.channel());
+                        }
+                    });
                 });
     }
 

@@ -36,6 +36,7 @@ class AddressRewritingProcessorTest {
     private static final int CORRELATION_ID = -123_456;
 
     private final BrokerRegistry registry = StubRouting.registry();
+    private final ProxySession session = StubRouting.session(registry);
     /** The processors the runtime uses: Metadata goes through the brokers-only rewrite, the others are decoded whole. */
     private final ResponseProcessors processors =
             new ResponseProcessors(registry, new ApiVersionsFilter(DecodedApis.standard()));
@@ -173,7 +174,7 @@ class AddressRewritingProcessorTest {
         byte[] header = Arrays.copyOfRange(KafkaWire.bytes(frame), 4, Headers.responseBodyStart(frame, key, version));
         ApiMessage expected = message(key, version, BROKERS, ADVERTISED);
         ByteBuf expectedFrame = frame(key, version, expected);
-        Object result = processor(key).process(null, frame, key, version);
+        Object result = processor(key).process(session, frame, key, version);
         try {
             assertThat(result).isInstanceOf(ByteBuf.class).isNotSameAs(frame);
             ByteBuf out = (ByteBuf) result;
@@ -194,7 +195,7 @@ class AddressRewritingProcessorTest {
     @ParameterizedTest(name = "{0} v{1}")
     @MethodSource("everyVersion")
     void theBrokersNamedAreLearnedWithTheirRealAddresses(ApiKeys key, short version) {
-        ((ByteBuf) processor(key).process(null, frame(key, version, message(key, version, BROKERS, REAL)), key, version)).release();
+        ((ByteBuf) processor(key).process(session, frame(key, version, message(key, version, BROKERS, REAL)), key, version)).release();
         int named = key == ApiKeys.FIND_COORDINATOR && version < 4 ? 1 : BROKERS.size();
         for (BrokerNode broker : BROKERS.subList(0, named)) {
             BrokerNode learned = registry.broker(broker.id());
@@ -209,7 +210,7 @@ class AddressRewritingProcessorTest {
         ByteBuf frame = frame(key, version, message(key, version, List.of(), REAL));
         byte[] before = KafkaWire.bytes(frame);
         try {
-            assertThat(processor(key).process(null, frame, key, version)).isSameAs(frame);
+            assertThat(processor(key).process(session, frame, key, version)).isSameAs(frame);
             assertThat(frame.refCnt()).isEqualTo(1);
             assertThat(KafkaWire.bytes(frame)).isEqualTo(before);
         } finally {
@@ -222,7 +223,7 @@ class AddressRewritingProcessorTest {
     void aResponseAlreadyNamingTheGatewayIsForwardedAsTheSameBuffer(ApiKeys key, short version) {
         ByteBuf frame = frame(key, version, message(key, version, BROKERS, ADVERTISED));
         try {
-            assertThat(processor(key).process(null, frame, key, version)).isSameAs(frame);
+            assertThat(processor(key).process(session, frame, key, version)).isSameAs(frame);
         } finally {
             frame.release();
         }
@@ -234,7 +235,7 @@ class AddressRewritingProcessorTest {
         List<BrokerNode> brokers = List.of(BROKERS.get(0), new BrokerNode(StubRouting.UNROUTED_ID, "secret.internal", 9092, null));
         ByteBuf frame = frame(ApiKeys.METADATA, version, message(ApiKeys.METADATA, version, brokers, REAL));
         try {
-            assertThatThrownBy(() -> processor(ApiKeys.METADATA).process(null, frame, ApiKeys.METADATA, version))
+            assertThatThrownBy(() -> processor(ApiKeys.METADATA).process(session, frame, ApiKeys.METADATA, version))
                     .isInstanceOf(GatewayException.class)
                     .hasMessageContaining("secret.internal");
             assertThat(frame.refCnt()).isEqualTo(1);

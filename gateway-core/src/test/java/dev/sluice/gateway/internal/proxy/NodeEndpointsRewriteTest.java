@@ -50,6 +50,7 @@ class NodeEndpointsRewriteTest {
     private static final int CORRELATION_ID = 0x5eed;
 
     private final BrokerRegistry registry = StubRouting.registry();
+    private final ProxySession session = StubRouting.session(registry);
     private final BrokerArrayProcessor processor = BrokerArrayProcessor.nodeEndpoints(registry);
 
     static Stream<Arguments> versionsWithNodeEndpoints() {
@@ -159,7 +160,7 @@ class NodeEndpointsRewriteTest {
         ByteBuf frame = frame(key, version, response(key, version, REAL, false));
         ApiMessage expected = response(key, version, advertised(REAL), false);
         ByteBuf expectedFrame = frame(key, version, expected);
-        Object result = processor.process(null, frame, key, version);
+        Object result = processor.process(session, frame, key, version);
         try {
             assertThat(result).isInstanceOf(ByteBuf.class).isNotSameAs(frame);
             ByteBuf out = (ByteBuf) result;
@@ -179,7 +180,7 @@ class NodeEndpointsRewriteTest {
     @ParameterizedTest(name = "{0} v{1}")
     @MethodSource("versionsWithNodeEndpoints")
     void theBrokersNamedInEndpointsAreLearnedWithTheirRealAddresses(ApiKeys key, short version) {
-        Object result = processor.process(null, frame(key, version, response(key, version, REAL, false)), key, version);
+        Object result = processor.process(session, frame(key, version, response(key, version, REAL, false)), key, version);
         ((ByteBuf) result).release();
         assertThat(registry.broker(1)).isEqualTo(new BrokerNode(1, "broker-1.internal", 9092, "rack-a"));
         assertThat(registry.broker(300)).isEqualTo(new BrokerNode(300, "10.0.0.3", 9094, "rack-c"));
@@ -191,7 +192,7 @@ class NodeEndpointsRewriteTest {
         ByteBuf frame = frame(key, version, response(key, version, List.of(), true));
         byte[] before = KafkaWire.bytes(frame);
         try {
-            assertThat(processor.process(null, frame, key, version)).isSameAs(frame);
+            assertThat(processor.process(session, frame, key, version)).isSameAs(frame);
             assertThat(frame.refCnt()).isEqualTo(1);
             assertThat(KafkaWire.bytes(frame)).isEqualTo(before);
         } finally {
@@ -204,7 +205,7 @@ class NodeEndpointsRewriteTest {
     void endpointsThatAlreadyNameTheGatewayLeaveTheFrameAlone(ApiKeys key, short version) {
         ByteBuf frame = frame(key, version, response(key, version, advertised(REAL), false));
         try {
-            assertThat(processor.process(null, frame, key, version)).isSameAs(frame);
+            assertThat(processor.process(session, frame, key, version)).isSameAs(frame);
             assertThat(frame.refCnt()).isEqualTo(1);
         } finally {
             frame.release();
@@ -218,7 +219,7 @@ class NodeEndpointsRewriteTest {
         ByteBuf frame = frame(key, version, response(key, version, endpoints, false));
         byte[] before = KafkaWire.bytes(frame);
         try {
-            assertThatThrownBy(() -> processor.process(null, frame, key, version))
+            assertThatThrownBy(() -> processor.process(session, frame, key, version))
                     .isInstanceOf(GatewayException.class)
                     .hasMessageContaining("no address for broker " + StubRouting.UNROUTED_ID);
             assertThat(frame.refCnt()).isEqualTo(1);
@@ -238,7 +239,7 @@ class NodeEndpointsRewriteTest {
             // Drop the last bytes: for Produce/Fetch the tagged value, for the share APIs the
             // top-level tagged section and the end of the endpoint array.
             frame.writerIndex(frame.writerIndex() - 3);
-            assertThatThrownBy(() -> processor.process(null, frame, key, version))
+            assertThatThrownBy(() -> processor.process(session, frame, key, version))
                     .isInstanceOf(CorruptFrameException.class);
             assertThat(frame.refCnt()).isEqualTo(1);
         } finally {
@@ -253,7 +254,7 @@ class NodeEndpointsRewriteTest {
         ApiMessage expected = response(ApiKeys.FETCH, version, advertised(REAL), true);
         ByteBuf expectedFrame = frame(ApiKeys.FETCH, version, expected);
         frame.retain(); // one reference for the test, to look at the memory the result shares
-        ByteBuf out = (ByteBuf) processor.process(null, frame, ApiKeys.FETCH, version);
+        ByteBuf out = (ByteBuf) processor.process(session, frame, ApiKeys.FETCH, version);
         try {
             assertThat(out.readableBytes()).isGreaterThan(ResponseSamples.MEBIBYTE_OF_RECORDS.sizeInBytes());
             assertThat(KafkaWire.bytes(out)).isEqualTo(KafkaWire.bytes(expectedFrame));

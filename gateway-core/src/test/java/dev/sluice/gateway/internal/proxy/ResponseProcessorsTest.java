@@ -30,6 +30,7 @@ class ResponseProcessorsTest {
     private static final int MAX_BEFORE_AUTH = 100;
 
     private final BrokerRegistry registry = StubRouting.registry();
+    private final ProxySession session = StubRouting.session(registry);
     private final ResponseProcessors processors =
             new ResponseProcessors(registry, new ApiVersionsFilter(DecodedApis.standard()));
 
@@ -63,7 +64,7 @@ class ResponseProcessorsTest {
     private void assertForwardedUnread(ApiKeys key, short version) {
         ByteBuf frame = KafkaWire.responseFrame(key, version, 1, ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1}));
         try {
-            assertThat(processors.forKey(key.id).process(null, frame, key, version)).isSameAs(frame);
+            assertThat(processors.forKey(key.id).process(session, frame, key, version)).isSameAs(frame);
         } finally {
             frame.release();
         }
@@ -76,7 +77,7 @@ class ResponseProcessorsTest {
             ProduceResponseData data = ResponseSamples.produce(version, List.of(new ProduceResponseData.NodeEndpoint()
                     .setNodeId(4).setHost("broker-4.internal").setPort(9092)));
             ByteBuf out = (ByteBuf) processors.forKey(ApiKeys.PRODUCE.id)
-                    .process(null, KafkaWire.responseFrame(ApiKeys.PRODUCE, version, 1, data), ApiKeys.PRODUCE, version);
+                    .process(session, KafkaWire.responseFrame(ApiKeys.PRODUCE, version, 1, data), ApiKeys.PRODUCE, version);
             try {
                 ProduceResponseData read = KafkaWire.readResponse(out, ApiKeys.PRODUCE, version);
                 assertThat(read.nodeEndpoints().find(4).host()).isEqualTo(StubRouting.HOST);
@@ -89,7 +90,7 @@ class ResponseProcessorsTest {
             FetchResponseData data = ResponseSamples.fetch(version, false, List.of(new FetchResponseData.NodeEndpoint()
                     .setNodeId(4).setHost("broker-4.internal").setPort(9092)));
             ByteBuf out = (ByteBuf) processors.forKey(ApiKeys.FETCH.id)
-                    .process(null, KafkaWire.responseFrame(ApiKeys.FETCH, version, 1, data), ApiKeys.FETCH, version);
+                    .process(session, KafkaWire.responseFrame(ApiKeys.FETCH, version, 1, data), ApiKeys.FETCH, version);
             try {
                 FetchResponseData read = KafkaWire.readResponse(out, ApiKeys.FETCH, version);
                 assertThat(read.nodeEndpoints().find(4).port()).isEqualTo(StubRouting.advertised(4).port());
@@ -106,9 +107,9 @@ class ResponseProcessorsTest {
                 FrameLimits.unauthenticated(MAX), 5, 10, 1_000, 32 * 1024, 64 * 1024, "test", 0);
         ProxyRuntime runtime = new ProxyRuntime(config, registry, NioSocketChannel.class,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), java.util.List.of(),
-                dev.sluice.gateway.api.observe.GatewayEventListener.noop());
+                dev.sluice.gateway.api.observe.GatewayEventListener.noop(), null);
         ProxySession session = new ProxySession(runtime, client, new SessionContext(1, "test",
-                ListenerSpec.bootstrap(9092), new java.net.InetSocketAddress("127.0.0.1", 1)));
+                registry.routes().get(0), ListenerSpec.bootstrap(9092), new java.net.InetSocketAddress("127.0.0.1", 1)));
         session.clientHandler(decoder);
         return session;
     }

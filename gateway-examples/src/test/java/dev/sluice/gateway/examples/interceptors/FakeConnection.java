@@ -49,6 +49,11 @@ record FakeConnection(@Nullable String clientId, @Nullable String saslPrincipal,
     }
 
     @Override
+    public @Nullable String tlsServerName() {
+        return null;
+    }
+
+    @Override
     public @Nullable String saslMechanism() {
         return saslPrincipal == null ? null : "PLAIN";
     }

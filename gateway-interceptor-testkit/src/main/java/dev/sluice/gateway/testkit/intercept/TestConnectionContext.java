@@ -42,6 +42,7 @@ public final class TestConnectionContext implements ConnectionContext {
     private @Nullable String clientSoftwareName;
     private @Nullable String clientSoftwareVersion;
     private @Nullable String tlsPrincipal;
+    private @Nullable String tlsServerName;
     private @Nullable String saslMechanism;
     private @Nullable String saslPrincipal;
     private boolean authenticated;
@@ -121,6 +122,17 @@ public final class TestConnectionContext implements ConnectionContext {
 
     public TestConnectionContext tlsPrincipal(@Nullable String tlsPrincipal) {
         this.tlsPrincipal = tlsPrincipal;
+        return this;
+    }
+
+    @Override
+    public @Nullable String tlsServerName() {
+        return tlsServerName;
+    }
+
+    /** Sets the TLS server name (SNI) the client asked for. */
+    public TestConnectionContext tlsServerName(@Nullable String tlsServerName) {
+        this.tlsServerName = tlsServerName;
         return this;
     }
 
