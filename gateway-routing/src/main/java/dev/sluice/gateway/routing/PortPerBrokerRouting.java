@@ -5,10 +5,10 @@ import dev.sluice.gateway.api.GatewayException;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.routing.internal.BrokerIds;
 import dev.sluice.gateway.routing.internal.AddressTable;
 import dev.sluice.gateway.routing.internal.PortAllocator;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,7 +105,7 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
     @Override
     public List<ListenerSpec> plan(Collection<BrokerNode> brokers) {
         Objects.requireNonNull(brokers, "brokers");
-        int[] ids = distinctSortedIds(brokers);
+        int[] ids = BrokerIds.distinctSorted(brokers);
         synchronized (planLock) {
             int[] ports = allocator.assign(ids);
             AddressTable previous = table;
@@ -138,25 +138,6 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
     public String toString() {
         return "PortPerBrokerRouting{bootstrap=" + bootstrapAddress + ", brokerPorts=" + firstBrokerPort + ".."
                 + (firstBrokerPort + maxBrokers - 1) + ", pins=" + pins + ", plan=" + table + "}";
-    }
-
-    private static int[] distinctSortedIds(Collection<BrokerNode> brokers) {
-        int[] ids = new int[brokers.size()];
-        int count = 0;
-        for (BrokerNode broker : brokers) {
-            if (broker == null) {
-                throw new NullPointerException("brokers must not contain null");
-            }
-            ids[count++] = broker.id();
-        }
-        Arrays.sort(ids, 0, count);
-        int distinct = 0;
-        for (int i = 0; i < count; i++) {
-            if (distinct == 0 || ids[distinct - 1] != ids[i]) {
-                ids[distinct++] = ids[i];
-            }
-        }
-        return Arrays.copyOf(ids, distinct);
     }
 
     private static void logChanges(AddressTable previous, AddressTable next) {

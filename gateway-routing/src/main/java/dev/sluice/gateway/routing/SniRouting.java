@@ -5,6 +5,7 @@ import dev.sluice.gateway.api.GatewayException;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.routing.internal.BrokerIds;
 import dev.sluice.gateway.routing.internal.BrokerHostPattern;
 import dev.sluice.gateway.routing.internal.SniHostNames;
 import java.util.Arrays;
@@ -119,7 +120,7 @@ public final class SniRouting implements RoutingStrategy {
     @Override
     public List<ListenerSpec> plan(Collection<BrokerNode> brokers) {
         Objects.requireNonNull(brokers, "brokers");
-        int[] ids = distinctSortedIds(brokers);
+        int[] ids = BrokerIds.distinctSorted(brokers);
         HostPort[] addresses = new HostPort[ids.length];
         ListenerSpec[] routes = new ListenerSpec[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -220,25 +221,6 @@ public final class SniRouting implements RoutingStrategy {
     public String toString() {
         return "SniRouting{listenPort=" + listenPort + ", bootstrap=" + bootstrapAddress + ", brokers=" + pattern
                 + ":" + bootstrapAddress.port() + ", plan=" + snapshot + "}";
-    }
-
-    private static int[] distinctSortedIds(Collection<BrokerNode> brokers) {
-        int[] ids = new int[brokers.size()];
-        int count = 0;
-        for (BrokerNode broker : brokers) {
-            if (broker == null) {
-                throw new NullPointerException("brokers must not contain null");
-            }
-            ids[count++] = broker.id();
-        }
-        Arrays.sort(ids, 0, count);
-        int distinct = 0;
-        for (int i = 0; i < count; i++) {
-            if (distinct == 0 || ids[distinct - 1] != ids[i]) {
-                ids[distinct++] = ids[i];
-            }
-        }
-        return Arrays.copyOf(ids, distinct);
     }
 
     private static void logChanges(Snapshot previous, Snapshot next) {

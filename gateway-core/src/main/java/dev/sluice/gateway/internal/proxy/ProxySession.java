@@ -146,6 +146,11 @@ final class ProxySession {
             }
         }
         inClientRead = false;
+        flushAfterClientRead();
+    }
+
+    /** What the end of a client read does: flush what it wrote to the broker, then to the client. */
+    private void flushAfterClientRead() {
         Channel up = upstream;
         if (up != null) {
             upstreamDirty = false;
@@ -496,12 +501,7 @@ final class ProxySession {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             inClientRead = false;
-            Channel up = upstream;
-            if (up != null) {
-                upstreamDirty = false;
-                up.flush();
-            }
-            flushClient();
+            flushAfterClientRead();
         }
 
         @Override
