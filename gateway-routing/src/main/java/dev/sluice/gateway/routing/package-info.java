@@ -9,6 +9,9 @@
  *       dev.sluice.gateway.api.RoutingStrategy} that serves the whole cluster on one TLS port and
  *       routes each connection by the host name the client sends in its TLS handshake (SNI), such as
  *       {@code broker-100.gw.example.com}.
+ *   <li>{@link dev.sluice.gateway.routing.NodeMapping}: which alive gateway node a client is told to
+ *       use for each broker when no load balancer stands in front (rendezvous hashing salted per
+ *       client, rack-aware, moving as few brokers as possible when nodes come and go).
  *   <li>{@link dev.sluice.gateway.routing.BrokerAddressRewriter}: finds the brokers a decoded
  *       response names (Metadata, FindCoordinator, DescribeCluster, and the {@code nodeEndpoints} of
  *       Produce, Fetch, ShareFetch and ShareAcknowledge) and replaces their addresses in place.

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * gracefully when it shuts down. The runtime uses the alive set to decide which gateway node it
  * advertises to each client for each broker; a node that is not in the set is not advertised.
  *
- * <p>Sluice ships {@link StaticMembership}, where the host supplies the list. A host can implement
+ * <p>Sluice ships {@code StaticMembership} (gateway-core), where the host supplies the list. A host can implement
  * this interface over its own discovery (Kubernetes endpoints, Consul, ...).
  *
  * <pre>{@code

@@ -18,7 +18,7 @@ import java.util.Set;
  * <h2>Contract</h2>
  * <ul>
  *   <li>Called from the membership's own thread (or from the thread that caused the change, for
- *       {@link StaticMembership}), one call at a time per listener, in the order the changes
+ *       {@code StaticMembership} (gateway-core)), one call at a time per listener, in the order the changes
  *       happened. It MUST be fast and MUST NOT block: hand anything slow to another thread.
  *   <li>It SHOULD NOT throw. Implementations catch and log what it throws; the exception does not
  *       reach the membership's other listeners or the code that caused the change.

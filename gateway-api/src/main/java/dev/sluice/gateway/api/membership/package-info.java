@@ -10,7 +10,7 @@
  * ({@code dev.sluice.gateway.routing.NodeMapping}).
  *
  * <ul>
- *   <li>{@link dev.sluice.gateway.api.membership.StaticMembership}: the host manages the list itself
+ *   <li>{@code dev.sluice.gateway.membership.StaticMembership} (gateway-core): the host manages the list itself
  *       (configuration, its own discovery) and calls {@code update} when it changes.
  *   <li>Hosts can plug in their own {@link dev.sluice.gateway.api.membership.Membership} backed by
  *       Kubernetes endpoints, Consul, and the like.

@@ -1,4 +1,10 @@
-package dev.sluice.gateway.api.membership;
+package dev.sluice.gateway.membership;
+
+import dev.sluice.gateway.api.membership.GatewayNode;
+import dev.sluice.gateway.api.membership.Membership;
+import dev.sluice.gateway.api.membership.MembershipListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,12 +53,12 @@ import org.jspecify.annotations.Nullable;
  * the changes (sets that were replaced before a listener was called are skipped: it always hears the
  * latest), and a listener may itself call {@code update}. Closing a registration from another
  * thread waits for that listener's call under way, if any, so that the listener is never called after
- * {@code close()} returns. A listener's exception is logged ({@link System.Logger}, level WARNING)
+ * {@code close()} returns. A listener's exception is logged (slf4j, WARN)
  * and contained.
  */
 public final class StaticMembership implements Membership {
 
-    private static final System.Logger log = System.getLogger(StaticMembership.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(StaticMembership.class);
 
     private final Object lock = new Object();
 
@@ -255,8 +261,7 @@ public final class StaticMembership implements Membership {
             try {
                 listener.membersChanged(current);
             } catch (RuntimeException e) {
-                log.log(System.Logger.Level.WARNING,
-                        "membership listener " + listener + " threw; the membership carries on", e);
+                LOG.warn("Membership listener {} threw; the membership carries on", listener, e);
             }
         }
 

@@ -1,4 +1,8 @@
-package dev.sluice.gateway.api.membership;
+package dev.sluice.gateway.membership;
+
+import dev.sluice.gateway.api.membership.GatewayNode;
+import dev.sluice.gateway.api.membership.Membership;
+import dev.sluice.gateway.api.membership.MembershipListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
