@@ -49,6 +49,20 @@ public interface RoutingStrategy {
      */
     @Nullable HostPort advertisedAddress(int brokerId);
 
+    /**
+     * The address to tell one client for {@code brokerId}. Strategies that spread clients over
+     * several gateway nodes (internal load balancing) override this; the default tells every client
+     * {@link #advertisedAddress(int)}.
+     *
+     * <p>Same threading rules as {@link #advertisedAddress(int)}: concurrent, fast, non-blocking.
+     *
+     * @param clientKey who asks, the same on every connection of one client to any gateway node:
+     *     the client's IP address and client id, {@code "10.1.2.3/orders-service"}
+     */
+    default @Nullable HostPort advertisedAddress(int brokerId, String clientKey) {
+        return advertisedAddress(brokerId);
+    }
+
     /** The address clients bootstrap from, as they should be told it. */
     HostPort bootstrapAddress();
 

@@ -9,6 +9,9 @@
  *       dev.sluice.gateway.api.RoutingStrategy} that serves the whole cluster on one TLS port and
  *       routes each connection by the host name the client sends in its TLS handshake (SNI), such as
  *       {@code broker-100.gw.example.com}.
+ *   <li>{@link dev.sluice.gateway.routing.BalancedRouting}: internal load balancing over several
+ *       gateway nodes: each node's own port plan, and per client and broker the host of one alive
+ *       node of a membership.
  *   <li>{@link dev.sluice.gateway.routing.NodeMapping}: which alive gateway node a client is told to
  *       use for each broker when no load balancer stands in front (rendezvous hashing salted per
  *       client, rack-aware, moving as few brokers as possible when nodes come and go).

@@ -87,7 +87,7 @@ final class ProxySession {
         this.clientQueue = new ClientQueue(initial);
         this.upstreamQueue = new UpstreamQueue(initial);
         this.identity = new IdentityWatch(context);
-        this.addresses = new AdvertisedAddresses(context.route().strategy());
+        this.addresses = new AdvertisedAddresses(context.route().strategy(), context);
         runtime.listener.connectionOpened(context);
     }
 
