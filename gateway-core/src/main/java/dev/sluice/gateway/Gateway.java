@@ -96,6 +96,7 @@ public final class Gateway implements AutoCloseable {
     private @Nullable ClusterMonitor monitor;
     private @Nullable ProxyRuntime runtime;
     private volatile @Nullable ScheduledExecutorService tlsReloader;
+    private volatile boolean joined;
 
     Gateway(GatewaySettings settings) {
         this.settings = settings;
@@ -242,10 +243,17 @@ public final class Gateway implements AutoCloseable {
                         + " cannot listen on " + String.join("; ", listeners.failedToBind())));
             } else if (error == null) {
                 m.startPeriodicRefresh();
-                state.set(State.RUNNING);
-                LOG.info("Gateway {} serving {} brokers; bootstrap {}", settings.name(), brokers.size(),
-                        bootstrapAddresses());
-                started.complete(this);
+                joinMembership().whenComplete((v, joinError) -> {
+                    if (joinError != null) {
+                        started.completeExceptionally(new GatewayException("gateway " + settings.name()
+                                + " could not join its membership: " + rootMessage(joinError), joinError));
+                        return;
+                    }
+                    state.set(State.RUNNING);
+                    LOG.info("Gateway {} serving {} brokers; bootstrap {}", settings.name(), brokers.size(),
+                            bootstrapAddresses());
+                    started.complete(this);
+                });
             } else if (UpstreamTlsConnector.isCertificateVerdict(error)) {
                 // A certificate refused now is refused in a minute too: say so at once.
                 started.completeExceptionally(new GatewayException("upstream cluster " + settings.upstream()
@@ -258,6 +266,18 @@ public final class Gateway implements AutoCloseable {
                 control.schedule(() -> discover(control, deadline, Math.min(backoffMillis * 2, 5_000), started),
                         backoffMillis, TimeUnit.MILLISECONDS);
             }
+        });
+    }
+
+    /** Joins the configured membership, if any; completes at once without one. */
+    private CompletableFuture<Void> joinMembership() {
+        GatewaySettings.MembershipSettings m = settings.membership();
+        if (m == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return m.membership().join(m.self()).toCompletableFuture().thenRun(() -> {
+            joined = true;
+            LOG.info("Gateway {} joined its membership as {}", settings.name(), m.self());
         });
     }
 
@@ -274,6 +294,11 @@ public final class Gateway implements AutoCloseable {
      * Stops the gateway: closes the listeners (no new connections), stops watching the cluster,
      * waits up to {@code drainTimeout} for clients to close their connections, closes the rest, and
      * stops the gateway's threads.
+     *
+     * <p>A gateway with a {@linkplain GatewayBuilder#membership membership} leaves it first (waiting
+     * up to {@code drainTimeout} for that), so the other nodes stop advertising it, and keeps its
+     * listeners open through the drain: clients that still hold its address get in and are told the
+     * other nodes.
      *
      * <p>Idempotent: later calls return the same stage.
      */
@@ -296,7 +321,21 @@ public final class Gateway implements AutoCloseable {
 
     private void stopNow(Duration drainTimeout) {
         try {
-            if (listeners != null) {
+            GatewaySettings.MembershipSettings m = settings.membership();
+            boolean leaving = m != null && joined;
+            if (leaving) {
+                // Stop being advertised first; keep serving while clients move to the other nodes.
+                try {
+                    m.membership().leave().toCompletableFuture().get(Math.max(1, drainTimeout.toMillis()),
+                            TimeUnit.MILLISECONDS);
+                    LOG.info("Gateway {} left its membership", settings.name());
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    LOG.warn("Gateway {}: leaving the membership failed: {}", settings.name(), e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (listeners != null && !leaving) {
                 listeners.closeAll();
             }
             if (monitor != null) {
@@ -311,6 +350,9 @@ public final class Gateway implements AutoCloseable {
                 long deadline = System.nanoTime() + drainTimeout.toNanos();
                 while (rt.openConnections() > 0 && System.nanoTime() < deadline) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                }
+                if (leaving && listeners != null) {
+                    listeners.closeAll();
                 }
                 if (rt.openConnections() > 0) {
                     LOG.info("Gateway {}: closing {} connections still open after the drain timeout",

@@ -2,6 +2,8 @@ package dev.sluice.gateway;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.api.membership.GatewayNode;
+import dev.sluice.gateway.api.membership.Membership;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
@@ -63,6 +65,7 @@ public final class GatewayBuilder {
     private final List<HostPort> upstream = new ArrayList<>();
     private final List<GatewaySettings.RouteSettings> routes = new ArrayList<>();
     private @Nullable UpstreamTls upstreamTls;
+    private GatewaySettings.@Nullable MembershipSettings membership;
     private String bindAddress = "0.0.0.0";
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private int maxFrameBytesBeforeAuthentication = DEFAULT_MAX_FRAME_BYTES_BEFORE_AUTHENTICATION;
@@ -153,6 +156,21 @@ public final class GatewayBuilder {
             }
         }
         routes.add(new GatewaySettings.RouteSettings(routing, tls));
+        return this;
+    }
+
+    /**
+     * Makes this gateway one node of a gateway cluster: {@link Gateway#start()} joins {@code
+     * membership} as {@code self} once its listeners are open and the brokers are known (the start
+     * completes when the node is a member), and {@link Gateway#shutdown(Duration)} leaves it first,
+     * so the other nodes stop advertising this one, then drains its connections with its listeners
+     * still open (clients with stale metadata still get in, and are told the other nodes), then
+     * closes. Pair it with a routing that follows the same membership, such as {@code
+     * BalancedRouting}. Default: no membership.
+     */
+    public GatewayBuilder membership(Membership membership, GatewayNode self) {
+        this.membership = new GatewaySettings.MembershipSettings(Objects.requireNonNull(membership, "membership"),
+                Objects.requireNonNull(self, "self"));
         return this;
     }
 
@@ -361,7 +379,7 @@ public final class GatewayBuilder {
                 interceptorTimeout.toNanos());
         return new Gateway(new GatewaySettings(name, List.copyOf(upstream), List.copyOf(routes), bindAddress, proxy,
                 ioThreads, upstreamRequestTimeout, metadataRefreshInterval, brokerRemovalDelay, startupTimeout,
-                upstreamPlain, upstreamTls, List.copyOf(interceptors), eventListener));
+                upstreamPlain, upstreamTls, List.copyOf(interceptors), eventListener, membership));
     }
 
     private static int positive(String what, int value) {

@@ -2,6 +2,8 @@ package dev.sluice.gateway;
 
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.RoutingStrategy;
+import dev.sluice.gateway.api.membership.GatewayNode;
+import dev.sluice.gateway.api.membership.Membership;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor.PlainCredentials;
@@ -27,7 +29,12 @@ record GatewaySettings(
         @Nullable PlainCredentials upstreamPlain,
         @Nullable UpstreamTls upstreamTls,
         List<InterceptorSpec> interceptors,
-        GatewayEventListener eventListener) {
+        GatewayEventListener eventListener,
+        @Nullable MembershipSettings membership) {
+
+    /** {@link GatewayBuilder#membership}: the membership this node joins, as {@code self}. */
+    record MembershipSettings(Membership membership, GatewayNode self) {}
+
 
     /** One {@link GatewayBuilder#routing} call: a strategy, with the TLS its listeners terminate or none. */
     record RouteSettings(RoutingStrategy strategy, @Nullable ServerTls tls) {}

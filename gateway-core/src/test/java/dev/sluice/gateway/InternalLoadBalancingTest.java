@@ -168,6 +168,44 @@ class InternalLoadBalancingTest {
         }
     }
 
+    @Test
+    void aNodeThatJoinsIsAdvertisedAndLeavesFirstWhenItShutsDown() throws Exception {
+        GatewayNode fourth = new GatewayNode("gw-4", "127.0.0.4", List.of(bootstrapPort), null);
+        Gateway gateway = Gateway.builder()
+                .name("gw-4")
+                .upstream(KAFKA.bootstrapServers())
+                .bindAddress("127.0.0.4")
+                .ioThreads(1)
+                .routing(BalancedRouting.builder()
+                        .ports(PortPerBrokerRouting.builder()
+                                .advertisedHost("127.0.0.4")
+                                .bootstrapPort(bootstrapPort)
+                                .maxBrokers(PORTS - 1)
+                                .build())
+                        .membership(membership)
+                        .build())
+                .membership(membership, fourth)
+                .build();
+        try {
+            gateway.start().toCompletableFuture().join();
+            assertThat(membership.alive()).contains(fourth);
+            Set<String> hosts = new HashSet<>();
+            for (int client = 0; client < 12 && !hosts.contains("127.0.0.4"); client++) {
+                try (Admin admin = Admin.create(config("127.0.0.4", "joined-" + client))) {
+                    admin.describeCluster().nodes().get().forEach(node -> hosts.add(node.host()));
+                }
+            }
+            assertThat(hosts).contains("127.0.0.4");
+        } finally {
+            gateway.shutdown(Duration.ofMillis(500)).toCompletableFuture().join();
+        }
+        assertThat(membership.alive()).doesNotContain(fourth).containsExactlyInAnyOrderElementsOf(NODES);
+        try (Admin admin = Admin.create(config(HOSTS.get(0), "after-gw-4"))) {
+            assertThat(admin.describeCluster().nodes().get())
+                    .allSatisfy(node -> assertThat(node.host()).isNotEqualTo("127.0.0.4"));
+        }
+    }
+
     private static Map<String, Object> config(String host, String clientId) {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, host + ":" + bootstrapPort);
