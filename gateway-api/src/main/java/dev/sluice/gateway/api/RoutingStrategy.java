@@ -28,8 +28,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>A broker MUST keep its listener (and so its advertised address) for as long as it appears
  *       in the broker set: clients cache addresses across metadata refreshes.
- *   <li>A strategy MUST NOT derive a port from a node id arithmetically ("base + id"): ids are sparse
- *       and churn.
+ *   <li>A strategy MUST NOT derive a port from a node id as "base + id": ids are sparse (100, 200,
+ *       300) and churn. A derivation must fold ids into its port range and resolve collisions.
  * </ul>
  */
 public interface RoutingStrategy {

@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * RoutingStrategy routing = BalancedRouting.builder()
- *         .ports(PortPerBrokerRouting.builder().advertisedHost("gw-1.internal").bootstrapPort(9092).build())
+ *         .ports(PortPerBrokerRouting.builder()
+ *                 .advertisedHost("gw-1.internal")          // this node's host
+ *                 .bootstrapPort(9092)
+ *                 .portPlan(PortPerBrokerRouting.PortPlan.BROKER_ID)   // the same plan on every node
+ *                 .build())
  *         .membership(membership)   // the host joins it with this node's GatewayNode
  *         .build();
  * }</pre>
@@ -55,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Pitfalls</h2>
  * <ul>
  *   <li>Every node MUST have the same port plan, or "node N, port P" names different brokers on
- *       different nodes: give every node the same pins ({@link PortPerBrokerRouting.Builder#brokerPort})
- *       or start them with the same broker set (ports follow discovery order).
+ *       different nodes: use {@link PortPerBrokerRouting.PortPlan#BROKER_ID} (or the same pins on
+ *       every node); the default plan follows each node's discovery order.
  *   <li>Each node's {@link GatewayNode#advertisedHost()} must be reachable by clients, and the nodes'
  *       hosts must differ (the ports are the same on every node).
  * </ul>

@@ -9,6 +9,7 @@ import dev.sluice.gateway.routing.internal.BrokerIds;
 import dev.sluice.gateway.routing.internal.AddressTable;
 import dev.sluice.gateway.routing.internal.PortAllocator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,9 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Pitfalls</h2>
  * <ul>
- *   <li>Ports depend on the order in which brokers were seen. Several gateway nodes behind one load
- *       balancer MUST see the same history or use {@link Builder#brokerPort pins}, or a port may mean
- *       broker 100 on one node and broker 200 on another.
+ *   <li>By default ports depend on the order in which brokers were seen. Several gateway nodes
+ *       behind one load balancer, or balancing among themselves, MUST agree: use {@link
+ *       PortPlan#BROKER_ID} or {@link Builder#brokerPort pins}, or a port may mean broker 100 on one
+ *       node and broker 200 on another.
  *   <li>A freed port MAY be reused at once. A client holding stale metadata can then reach the new
  *       broker on the old port; Kafka clients recover (NOT_LEADER errors trigger a metadata refresh),
  *       but pin brokers whose ids are known in advance to avoid the detour.
@@ -85,7 +87,24 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
         this.firstBrokerPort = firstBrokerPort;
         this.maxBrokers = maxBrokers;
         this.pins = Map.copyOf(builder.pins);
-        this.allocator = new PortAllocator(firstBrokerPort, maxBrokers, pins);
+        this.allocator = new PortAllocator(firstBrokerPort, maxBrokers, pins, builder.portPlan == PortPlan.BROKER_ID);
+    }
+
+    /** How broker ports are chosen; see {@link Builder#portPlan}. */
+    public enum PortPlan {
+        /**
+         * Dense ports in the order brokers were seen (ids 100, 200, 300 get the first three ports);
+         * a broker keeps its port while it is in the cluster. Depends on this node's history.
+         */
+        DISCOVERY_ORDER,
+        /**
+         * {@code firstBrokerPort + id mod maxBrokers}: a function of the broker set alone, the same
+         * on every gateway node whenever it started, and a broker's port never changes unless a
+         * broker whose id is equal to it modulo {@code maxBrokers} joins (then the larger id takes the
+         * next free port, the same on every node, and a warning names them: pin those). The plan for
+         * several gateway nodes.
+         */
+        BROKER_ID
     }
 
     /** Starts a builder; {@link Builder#advertisedHost} and {@link Builder#bootstrapPort} are required. */
@@ -108,6 +127,11 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
         int[] ids = BrokerIds.distinctSorted(brokers);
         synchronized (planLock) {
             int[] ports = allocator.assign(ids);
+            if (allocator.collisions() > 0) {
+                log.warn("{} of brokers {} share a port slot (ids equal modulo maxBrokers={}) and took the next"
+                        + " free port; pin them with brokerPort(id, port) so that their ports cannot shift",
+                        allocator.collisions(), Arrays.toString(ids), maxBrokers);
+            }
             AddressTable previous = table;
             HostPort[] addresses = new HostPort[ids.length];
             List<ListenerSpec> listeners = new ArrayList<>(ids.length + 1);
@@ -171,8 +195,19 @@ public final class PortPerBrokerRouting implements RoutingStrategy {
         private int firstBrokerPort = UNSET;
         private int maxBrokers = UNSET;
         private final Map<Integer, Integer> pins = new LinkedHashMap<>();
+        private PortPlan portPlan = PortPlan.DISCOVERY_ORDER;
 
         private Builder() {}
+
+        /**
+         * How unpinned brokers get their ports. Default {@link PortPlan#DISCOVERY_ORDER}; gateway
+         * clusters (several nodes behind one load balancer, or {@code BalancedRouting}) need every
+         * node to agree, which {@link PortPlan#BROKER_ID} gives without coordination.
+         */
+        public Builder portPlan(PortPlan plan) {
+            this.portPlan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
 
         /**
          * The host clients must use to reach the gateway (required): a DNS name or an IP literal

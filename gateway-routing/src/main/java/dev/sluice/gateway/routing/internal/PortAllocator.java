@@ -21,6 +21,11 @@ import java.util.StringJoiner;
  * <p>New brokers named in the same call are served in ascending id order. A call that cannot be
  * satisfied throws and leaves the allocator as it was.
  *
+ * <p>{@linkplain #derivedFromIds() Derived from ids} instead, the plan is a function of the broker
+ * set alone, the same on every gateway node whatever order they saw brokers in: a broker's port is
+ * {@code firstPort + id mod poolSize}, or, when a smaller id already took that one (ids equal modulo
+ * the pool size), the next free port after it.
+ *
  * <p>Not thread-safe: owned by one routing strategy, which calls it under its plan lock.
  *
  * <pre>{@code
@@ -35,6 +40,8 @@ public final class PortAllocator {
     private final int poolSize;
     private final Map<Integer, Integer> pins;
     private final BitSet reserved = new BitSet();
+    private final boolean fromIds;
+    private int collisions;
     private int[] ids = new int[0];
     private int[] ports = new int[0];
 
@@ -45,6 +52,15 @@ public final class PortAllocator {
      *     and must be distinct (the routing builder checks this)
      */
     public PortAllocator(int firstPort, int poolSize, Map<Integer, Integer> pins) {
+        this(firstPort, poolSize, pins, false);
+    }
+
+    /**
+     * @param fromIds whether ports derive from broker ids (see the class comment) rather than from the
+     *     order brokers were seen in
+     */
+    public PortAllocator(int firstPort, int poolSize, Map<Integer, Integer> pins, boolean fromIds) {
+        this.fromIds = fromIds;
         if (poolSize < 1) {
             throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
         }
@@ -78,7 +94,7 @@ public final class PortAllocator {
         BitSet used = (BitSet) reserved.clone();
         for (int i = 0; i < sortedIds.length; i++) {
             Integer pinned = pins.get(sortedIds[i]);
-            int current = currentPort(sortedIds[i]);
+            int current = fromIds ? 0 : currentPort(sortedIds[i]);
             if (pinned != null) {
                 assigned[i] = pinned;
             } else if (current != 0) {
@@ -86,19 +102,42 @@ public final class PortAllocator {
                 used.set(current - firstPort);
             }
         }
+        int displaced = 0;
         for (int i = 0; i < sortedIds.length; i++) {
             if (assigned[i] == 0) {
-                int free = used.nextClearBit(0);
+                int preferred = fromIds ? Math.floorMod(sortedIds[i], poolSize) : 0;
+                int free = used.nextClearBit(preferred);
+                if (free >= poolSize) {
+                    free = used.nextClearBit(0);
+                }
                 if (free >= poolSize) {
                     throw exhausted(sortedIds[i], sortedIds, assigned);
+                }
+                if (fromIds && free != preferred) {
+                    displaced++;
                 }
                 used.set(free);
                 assigned[i] = firstPort + free;
             }
         }
+        collisions = displaced;
         ids = sortedIds.clone();
         ports = assigned.clone();
         return assigned;
+    }
+
+    /** Whether ports derive from broker ids rather than discovery order. */
+    public boolean derivedFromIds() {
+        return fromIds;
+    }
+
+    /**
+     * With ports {@linkplain #derivedFromIds() derived from ids}: how many brokers of the last {@link
+     * #assign} did not get {@code id mod poolSize} because another broker's id is equal modulo the
+     * pool size. Zero otherwise.
+     */
+    public int collisions() {
+        return collisions;
     }
 
     private int currentPort(int id) {
