@@ -61,8 +61,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Every node MUST have the same port plan, or "node N, port P" names different brokers on
  *       different nodes: use {@link PortPerBrokerRouting.PortPlan#BROKER_ID} (or the same pins on
  *       every node); the default plan follows each node's discovery order.
- *   <li>Each node's {@link GatewayNode#advertisedHost()} must be reachable by clients, and the nodes'
- *       hosts must differ (the ports are the same on every node).
+ *   <li>Each node's {@link GatewayNode#advertisedHost()} must be reachable by clients. A node's
+ *       {@link GatewayNode#listenerPorts()} start with its bootstrap port: broker ports keep their
+ *       offset from the bootstrap port on every node, so nodes on one host can use different
+ *       ranges (9092.. and 19092..), and nodes on different hosts the same one.
  * </ul>
  */
 public final class BalancedRouting implements RoutingStrategy, AutoCloseable {
@@ -117,7 +119,16 @@ public final class BalancedRouting implements RoutingStrategy, AutoCloseable {
             return own;
         }
         GatewayNode node = current.nodeFor(broker, clientKey);
-        return node.advertisedHost().equals(own.host()) ? own : new HostPort(node.advertisedHost(), own.port());
+        int port = own.port();
+        if (!node.listenerPorts().isEmpty()) {
+            // The node's bootstrap port first; broker ports keep their offset from it on every node.
+            port = node.listenerPorts().get(0) + own.port() - ports.bootstrapAddress().port();
+        }
+        if (port < 1 || port > 65_535) {
+            return own; // a node description that cannot be right; never advertise an impossible port
+        }
+        return node.advertisedHost().equals(own.host()) && port == own.port()
+                ? own : new HostPort(node.advertisedHost(), port);
     }
 
     @Override

@@ -126,6 +126,29 @@ class BalancedRoutingTest {
     }
 
     @Test
+    void nodesOnOneHostWithOtherPortRangesAreToldWithTheirOwnPorts() {
+        HandMembership membership = new HandMembership();
+        GatewayNode self = new GatewayNode("gw-1", "gw.local", List.of(9092), null);
+        GatewayNode other = new GatewayNode("gw-2", "gw.local", List.of(19092), null);
+        membership.set(self, other);
+        BalancedRouting routing = BalancedRouting.builder()
+                .ports(PortPerBrokerRouting.builder().advertisedHost("gw.local").bootstrapPort(9092).build())
+                .membership(membership)
+                .build();
+        routing.plan(BROKERS);
+        Set<Integer> ports = new HashSet<>();
+        for (int client = 0; client < 200; client++) {
+            for (BrokerNode broker : BROKERS) {
+                int own = routing.advertisedAddress(broker.id()).port();
+                int told = routing.advertisedAddress(broker.id(), "c" + client).port();
+                assertThat(told).isIn(own, own + 10_000);
+                ports.add(told - own);
+            }
+        }
+        assertThat(ports).containsExactlyInAnyOrder(0, 10_000);
+    }
+
+    @Test
     void closingStopsFollowingTheMembership() {
         HandMembership membership = new HandMembership();
         BalancedRouting routing = routing(membership);
