@@ -25,6 +25,12 @@
  * }
  * }</pre>
  *
+ * <h2>A load balancer</h2>
+ *
+ * <p>{@link dev.sluice.gateway.testkit.TcpBalancer} is a plain TCP load balancer for tests of
+ * gateway clusters behind one: it listens on a set of ports and relays each connection to the same
+ * port of one backend host in turn, skipping hosts that refuse.
+ *
  * <h2>Brokers in child JVMs</h2>
  *
  * <p>{@link dev.sluice.gateway.testkit.ForkedKafkaCluster} runs each broker, and one controller, as
