@@ -3,6 +3,7 @@ package dev.sluice.gateway.examples;
 import dev.sluice.gateway.Gateway;
 import dev.sluice.gateway.GatewayBuilder;
 import dev.sluice.gateway.api.GatewayException;
+import dev.sluice.gateway.api.RoutingStrategy;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import dev.sluice.gateway.testkit.tls.PemFiles;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,11 +53,20 @@ import org.slf4j.LoggerFactory;
  *       SniOptions#generatesCertificate()} the CA and certificate are generated and written before
  *       anything else starts; the gateway then presents them. Once the gateway serves, the host names
  *       in use are logged at INFO, with a hosts-file line for clients on this machine.
- *   <li>{@link #run} returns once clients can be served, after printing the {@linkplain #readyLine()
- *       READY line} to the stream it was given, or throws after releasing whatever it had started.
- *   <li>{@link #close()} stops the gateway (no new connections; open ones get {@link
- *       #DRAIN_TIMEOUT} to close), then the embedded cluster. It does the work once; a concurrent or
- *       later call waits until the first has finished. The JVM is never exited.
+ *   <li>With {@link DemoOptions#cluster()}, the gateway is one node of a gateway cluster ({@link
+ *       ClusterOptions}): it joins the Kafka-backed membership on its upstream cluster as it starts,
+ *       and serves port-per-broker routing by broker id, balanced over the alive nodes unless a load
+ *       balancer's host is advertised. An embedded cluster then accepts group session timeouts down
+ *       to {@value ClusterOptions#EMBEDDED_MIN_SESSION_MS} ms.
+ *   <li>{@link #run} returns once clients can be served (and, in a gateway cluster, the node has
+ *       joined), after printing the {@linkplain #readyLine() READY line} to the stream it was given,
+ *       or throws after releasing whatever it had started. In a gateway cluster it then prints a
+ *       {@linkplain ClusterOptions#membersLine MEMBERS line} to that stream at once and on every
+ *       change of the alive set, until {@link #close()}.
+ *   <li>{@link #close()} stops the gateway (in a gateway cluster it leaves the membership first; no
+ *       new connections; open ones get {@link #DRAIN_TIMEOUT} to close), then the embedded cluster.
+ *       It does the work once; a concurrent or later call waits until the first has finished. The
+ *       JVM is never exited.
  * </ul>
  *
  * <h2>Threading</h2>
@@ -89,16 +100,18 @@ public final class Demo implements AutoCloseable {
     private final String upstream;
     private final @Nullable SniOptions sni;
     private final PlanRecordingRouting routing;
+    private final @Nullable ClusterNode node;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
     private Demo(Gateway gateway, @Nullable KafkaCluster embedded, String upstream, @Nullable SniOptions sni,
-            PlanRecordingRouting routing) {
+            PlanRecordingRouting routing, @Nullable ClusterNode node) {
         this.gateway = gateway;
         this.embedded = embedded;
         this.upstream = upstream;
         this.sni = sni;
         this.routing = routing;
+        this.node = node;
     }
 
     /**
@@ -122,17 +135,35 @@ public final class Demo implements AutoCloseable {
         SniOptions sni = options.sni();
         // First, as it is the quickest to fail: a directory that cannot be written.
         @Nullable ServerTls tls = sni == null ? null : serverTls(sni);
+        ClusterOptions cluster = options.cluster();
         KafkaCluster embedded = null;
+        ClusterNode node = null;
         Gateway gateway = null;
         try {
             String upstream = options.bootstrap();
             if (upstream == null) {
                 LOG.info("Starting an embedded Kafka cluster with {} broker(s)", options.embeddedBrokers());
-                embedded = KafkaCluster.builder().brokers(options.embeddedBrokers()).build().start();
+                KafkaCluster.Builder kafka = KafkaCluster.builder().brokers(options.embeddedBrokers());
+                if (cluster != null) {
+                    // Lets --membership-session-timeout go below Kafka's 6 s minimum, for quick demos and tests.
+                    kafka.brokerProperty("group.min.session.timeout.ms",
+                            Integer.toString(ClusterOptions.EMBEDDED_MIN_SESSION_MS));
+                }
+                embedded = kafka.build().start();
                 upstream = embedded.bootstrapServers();
                 LOG.info("Embedded Kafka cluster serves at {}", upstream);
             }
-            PlanRecordingRouting routing = new PlanRecordingRouting(options.routing());
+            RoutingStrategy strategy;
+            if (cluster == null) {
+                strategy = options.routing();
+            } else {
+                node = ClusterNode.of(cluster, options.portPerBrokerRouting(), upstream);
+                strategy = node.routing();
+                LOG.info("Joining gateway cluster {} as {} ({} load balancing, session timeout {})",
+                        cluster.clusterId(), node.self(), cluster.balancing().name().toLowerCase(Locale.ROOT),
+                        ClusterOptions.format(cluster.sessionTimeout()));
+            }
+            PlanRecordingRouting routing = new PlanRecordingRouting(strategy);
             GatewayBuilder builder = Gateway.builder()
                     .name(GATEWAY_NAME)
                     .upstream(upstream)
@@ -142,10 +173,13 @@ public final class Demo implements AutoCloseable {
             } else {
                 builder.routing(routing, tls);
             }
+            if (node != null) {
+                node.configure(builder);
+            }
             register(options.interceptors(), builder);
             gateway = builder.build();
             join(gateway.start());
-            Demo demo = new Demo(gateway, embedded, upstream, sni, routing);
+            Demo demo = new Demo(gateway, embedded, upstream, sni, routing, node);
             if (sni == null) {
                 LOG.info("Gateway ready: clients bootstrap from {}, brokers are served on ports {}..{}, upstream {}",
                         gateway.bootstrapAddress(), options.port() + 1, options.port() + options.maxBrokers(),
@@ -160,10 +194,16 @@ public final class Demo implements AutoCloseable {
             }
             out.println(demo.readyLine());
             out.flush();
+            if (node != null) {
+                node.announce(out);
+            }
             return demo;
         } catch (RuntimeException e) {
             if (gateway != null) {
                 release(e, gateway::close);
+            }
+            if (node != null) {
+                release(e, node::close);
             }
             if (embedded != null) {
                 release(e, embedded::close);
@@ -288,10 +328,25 @@ public final class Demo implements AutoCloseable {
         LOG.info("Stopping the gateway (open connections get {} s to close){}", DRAIN_TIMEOUT.toSeconds(),
                 embedded == null ? "" : ", then the embedded Kafka cluster");
         RuntimeException failure = null;
+        if (node != null) {
+            node.stopAnnouncing();
+        }
         try {
+            // With a cluster node: leaves the membership first, so the other nodes stop advertising this one.
             join(gateway.shutdown(DRAIN_TIMEOUT));
         } catch (RuntimeException e) {
             failure = e;
+        }
+        if (node != null) {
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
         if (embedded != null) {
             try {

@@ -27,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  *
  * DemoOptions sni = DemoOptions.parse("--sni-domain", "kafka.test", "--tls-generate", "tls");
  * sni.routing();             // SNI over TLS on 9192: bootstrap.kafka.test, broker-N.kafka.test
+ *
+ * DemoOptions node = DemoOptions.parse("--bootstrap", "localhost:41395", "--port", "9292",
+ *         "--cluster-id", "c1", "--node-id", "n2");
+ * node.cluster();            // node n2 of gateway cluster c1, internal load balancing
  * }</pre>
  *
  * <h2>Syntax</h2>
@@ -42,6 +46,15 @@ import org.jspecify.annotations.Nullable;
  * {@code --max-brokers} and {@code --advertised-host} do not apply and are refused when given, and
  * the {@code --tls-*} options are refused without it.
  *
+ * <h2>Gateway clusters</h2>
+ * With {@code --cluster-id} (which needs {@code --node-id}) the demo is one node of a gateway
+ * cluster ({@link ClusterOptions}): port-per-broker routing with the port plan {@linkplain
+ * PortPerBrokerRouting.PortPlan#BROKER_ID by broker id}, the same on every node. Without {@code
+ * --advertised-host} the nodes balance clients among themselves ({@link ClusterOptions.Balancing#INTERNAL});
+ * with it, every node advertises that host, a load balancer in front ({@link
+ * ClusterOptions.Balancing#EXTERNAL}). {@code --rack} and {@code --membership-session-timeout} need
+ * {@code --cluster-id}; {@code --sni-domain} is refused with it (not supported yet).
+ *
  * @param bootstrap the upstream cluster's bootstrap servers exactly as given ({@code
  *     HOST:PORT[,HOST:PORT...]}), or {@code null} to start an embedded cluster
  * @param embeddedBrokers brokers of the embedded cluster, 1..{@value #MAX_EMBEDDED_BROKERS}; unused
@@ -53,6 +66,8 @@ import org.jspecify.annotations.Nullable;
  * @param advertisedHost the host clients are told to connect to; unused with {@code sni}
  * @param bindAddress the local address the gateway's listeners bind
  * @param sni SNI routing over TLS instead of port-per-broker routing, or {@code null}
+ * @param cluster the gateway cluster this demo is a node of, or {@code null} for a lone gateway;
+ *     never together with {@code sni}
  * @param interceptors the example interceptors to register, in the order they see requests; each at
  *     most once
  * @param help {@code --help} was given: the launcher prints {@link #usage()} and nothing runs; the
@@ -66,6 +81,7 @@ public record DemoOptions(
         String advertisedHost,
         String bindAddress,
         @Nullable SniOptions sni,
+        @Nullable ClusterOptions cluster,
         List<DemoInterceptor> interceptors,
         boolean help) {
 
@@ -78,6 +94,8 @@ public record DemoOptions(
 
     private static final String DEFAULT_ADVERTISED_HOST = "localhost";
     private static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    private static final String SNI_CLUSTER = "--cluster-id with --sni-domain is not supported yet: gateway clusters"
+            + " use port-per-broker routing; leave out one or the other";
 
     /** The options, in the order {@code --help} lists them. */
     private enum Option {
@@ -114,6 +132,25 @@ public record DemoOptions(
                         + " for clients to trust, DIR/" + SniOptions.CERTIFICATE_FILE + " and DIR/"
                         + SniOptions.KEY_FILE + " (unencrypted), creating DIR or replacing those files. For"
                         + " trying things out only."),
+        CLUSTER_ID("--cluster-id", "ID",
+                "Makes the demo one node of a gateway cluster: nodes with the same ID in front of the same"
+                        + " Kafka cluster find each other through a consumer group on it (letters, digits, '.',"
+                        + " '_', '-'). Needs --node-id. Without --advertised-host the nodes spread clients among"
+                        + " themselves (internal load balancing); with it, every node advertises that host, a TCP"
+                        + " load balancer in front of the nodes. Not with --sni-domain. See \"Gateway clusters\""
+                        + " below."),
+        NODE_ID("--node-id", "ID",
+                "With --cluster-id: this node's id, unique within the cluster and the same across restarts"
+                        + " (letters, digits, '.', '_', '-')."),
+        RACK("--rack", "RACK",
+                "With --cluster-id: this node's rack or zone; clients are told a gateway node in the broker's"
+                        + " rack when there is one (default none)."),
+        MEMBERSHIP_SESSION_TIMEOUT("--membership-session-timeout", "DURATION",
+                "Advanced, with --cluster-id: how soon the other nodes drop this one after it dies without"
+                        + " leaving, e.g. 3s or 500ms (default " + ClusterOptions.format(ClusterOptions.DEFAULT_SESSION_TIMEOUT)
+                        + ", at least " + ClusterOptions.MIN_SESSION_MS + "ms). It must lie within the brokers'"
+                        + " group.min.session.timeout.ms (6s by default; 1s on the embedded cluster) and"
+                        + " group.max.session.timeout.ms."),
         INTERCEPTOR("--interceptor", "NAME",
                 "Registers an example interceptor with its defaults (none by default). Repeat it for several:"
                         + " each name at most once, run in the order given. NAME is one of:");
@@ -159,6 +196,9 @@ public record DemoOptions(
             throw new UsageException("--port " + port + " with --max-brokers " + maxBrokers + " needs broker ports "
                     + (port + 1) + ".." + ((long) port + maxBrokers) + ", past 65535; lower --port or --max-brokers");
         }
+        if (sni != null && cluster != null) {
+            throw new UsageException(SNI_CLUSTER);
+        }
         if (sni == null && bootstrap == null && embeddedBrokers > maxBrokers) {
             throw new UsageException("--embedded-brokers " + embeddedBrokers + " needs at least as many broker ports,"
                     + " but --max-brokers is " + maxBrokers);
@@ -182,12 +222,12 @@ public record DemoOptions(
     /** The options when none are given: an embedded one-broker cluster behind {@code localhost:9192}. */
     public static DemoOptions defaults() {
         return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
-                DEFAULT_BIND_ADDRESS, null, List.of(), false);
+                DEFAULT_BIND_ADDRESS, null, null, List.of(), false);
     }
 
     private static DemoOptions helpRequested() {
         return new DemoOptions(null, 1, DEFAULT_PORT, DEFAULT_MAX_BROKERS, DEFAULT_ADVERTISED_HOST,
-                DEFAULT_BIND_ADDRESS, null, List.of(), true);
+                DEFAULT_BIND_ADDRESS, null, null, List.of(), true);
     }
 
     /**
@@ -245,6 +285,10 @@ public record DemoOptions(
                     + " not given; use one or the other");
         }
         SniOptions sni = sniOptions(given);
+        ClusterOptions cluster = clusterOptions(given);
+        if (sni != null && cluster != null) {
+            throw new UsageException(SNI_CLUSTER);
+        }
         List<DemoInterceptor> interceptors = new ArrayList<>();
         for (String name : interceptorNames) {
             interceptors.add(interceptorNamed(name));
@@ -257,8 +301,37 @@ public record DemoOptions(
                 given.getOrDefault(Option.ADVERTISED_HOST, DEFAULT_ADVERTISED_HOST),
                 given.getOrDefault(Option.BIND_ADDRESS, DEFAULT_BIND_ADDRESS),
                 sni,
+                cluster,
                 interceptors,
                 false);
+    }
+
+    /**
+     * The gateway cluster settings of the command line, or {@code null} without {@code --cluster-id}:
+     * the other cluster options are refused without it.
+     */
+    private static @Nullable ClusterOptions clusterOptions(Map<Option, String> given) {
+        String clusterId = given.get(Option.CLUSTER_ID);
+        if (clusterId == null) {
+            for (Option option : List.of(Option.NODE_ID, Option.RACK, Option.MEMBERSHIP_SESSION_TIMEOUT)) {
+                if (given.containsKey(option)) {
+                    throw new UsageException(option.flag + " is for a node of a gateway cluster and needs"
+                            + " --cluster-id ID");
+                }
+            }
+            return null;
+        }
+        String nodeId = given.get(Option.NODE_ID);
+        if (nodeId == null) {
+            throw new UsageException("--cluster-id needs --node-id ID: each node of gateway cluster '" + clusterId
+                    + "' needs an id of its own");
+        }
+        String timeout = given.get(Option.MEMBERSHIP_SESSION_TIMEOUT);
+        return new ClusterOptions(clusterId, nodeId, given.get(Option.RACK),
+                timeout == null ? ClusterOptions.DEFAULT_SESSION_TIMEOUT
+                        : ClusterOptions.parseDuration(Option.MEMBERSHIP_SESSION_TIMEOUT.flag, timeout),
+                given.containsKey(Option.ADVERTISED_HOST)
+                        ? ClusterOptions.Balancing.EXTERNAL : ClusterOptions.Balancing.INTERNAL);
     }
 
     /**
@@ -302,7 +375,8 @@ public record DemoOptions(
                 .append('\n')
                 .append(wrap("where bootstrap is the address clients bootstrap from: --advertised-host and --port, or"
                         + " bootstrap.DOMAIN and --port with --sni-domain DOMAIN. The demo serves until stopped with"
-                        + " Ctrl-C (SIGINT) or SIGTERM; it then stops accepting clients, gives open connections "
+                        + " Ctrl-C (SIGINT) or SIGTERM; it then leaves its gateway cluster if it is in one, stops accepting"
+                        + " clients, gives open connections "
                         + Demo.DRAIN_TIMEOUT.toSeconds() + " s to close, stops the embedded cluster and exits. A"
                         + " second signal exits at once.", "", 100))
                 .append('\n')
@@ -338,6 +412,21 @@ public record DemoOptions(
                 .append(wrap("A Java client sets security.protocol=SSL, ssl.truststore.type=PEM and"
                         + " ssl.truststore.location=tls/ca.pem.", "  ", 100))
                 .append('\n')
+                .append("Gateway clusters (--cluster-id ID --node-id ID):\n")
+                .append(wrap("Several demos with the same cluster id in front of the same Kafka cluster form one"
+                        + " gateway cluster; each prints a line to stdout after READY, and again whenever a node"
+                        + " joins, leaves or dies (after the session timeout):", "  ", 100))
+                .append("    MEMBERS n1@localhost:9192,n2@localhost:9292\n")
+                .append(wrap("On one machine, give each node its own --port and point all but the first at the"
+                        + " first one's upstream:", "  ", 100))
+                .append("    java -jar gateway-examples-demo.jar --cluster-id c1 --node-id n1 --port 9192\n")
+                .append("    java -jar gateway-examples-demo.jar --bootstrap UPSTREAM --cluster-id c1 --node-id n2 \\\n")
+                .append("        --port 9292\n")
+                .append(wrap("where UPSTREAM is the upstream= address of the first node's READY line. Stop the"
+                        + " node that runs the embedded cluster last. With --advertised-host HOST every node"
+                        + " advertises HOST, for a TCP load balancer in front of the nodes that forwards each port"
+                        + " to the same port of any node.", "  ", 100))
+                .append('\n')
                 .append("Exit codes: 0 stopped cleanly (or --help), 1 failed to start or to stop cleanly,\n")
                 .append("2 bad command line.\n")
                 .append('\n')
@@ -362,11 +451,23 @@ public record DemoOptions(
         if (sni != null) {
             return sni.routing(port);
         }
+        return portPerBrokerRouting();
+    }
+
+    /**
+     * A new port-per-broker routing for these options, whatever {@link #sni} says: the bootstrap on
+     * {@code advertisedHost:port}, brokers on {@code port+1 .. port+maxBrokers}; with {@link #cluster},
+     * ports by {@linkplain PortPerBrokerRouting.PortPlan#BROKER_ID broker id}, so that every node of
+     * the gateway cluster has the same plan.
+     */
+    public PortPerBrokerRouting portPerBrokerRouting() {
         return PortPerBrokerRouting.builder()
                 .advertisedHost(advertisedHost)
                 .bootstrapPort(port)
                 .firstBrokerPort(port + 1)
                 .maxBrokers(maxBrokers)
+                .portPlan(cluster == null ? PortPerBrokerRouting.PortPlan.DISCOVERY_ORDER
+                        : PortPerBrokerRouting.PortPlan.BROKER_ID)
                 .build();
     }
 

@@ -49,6 +49,11 @@ final class PlanRecordingRouting implements RoutingStrategy {
     }
 
     @Override
+    public @Nullable HostPort advertisedAddress(int brokerId, String clientKey) {
+        return delegate.advertisedAddress(brokerId, clientKey);
+    }
+
+    @Override
     public HostPort bootstrapAddress() {
         return delegate.bootstrapAddress();
     }

@@ -31,6 +31,7 @@ class DemoOptionsTest {
         assertThat(options.bindAddress()).isEqualTo("0.0.0.0");
         assertThat(options.sni()).isNull();
         assertThat(options.interceptors()).isEmpty();
+        assertThat(options.cluster()).isNull();
         assertThat(options.help()).isFalse();
     }
 
@@ -41,7 +42,7 @@ class DemoOptionsTest {
                 "--interceptor", "audit");
 
         assertThat(options).isEqualTo(new DemoOptions("kafka-1:9092,kafka-2:9093", 1, 19192, 8, "gw.example.com",
-                "127.0.0.1", null, List.of(DemoInterceptor.AUDIT), false));
+                "127.0.0.1", null, null, List.of(DemoInterceptor.AUDIT), false));
         assertThat(options.embedded()).isFalse();
     }
 
@@ -50,7 +51,7 @@ class DemoOptionsTest {
         DemoOptions options = DemoOptions.parse("--embedded-brokers=3", "--port=20000", "--max-brokers=4",
                 "--advertised-host=::1", "--bind-address=::", "--interceptor=chaos");
 
-        assertThat(options).isEqualTo(new DemoOptions(null, 3, 20000, 4, "::1", "::", null,
+        assertThat(options).isEqualTo(new DemoOptions(null, 3, 20000, 4, "::1", "::", null, null,
                 List.of(DemoInterceptor.CHAOS), false));
     }
 
@@ -78,11 +79,11 @@ class DemoOptionsTest {
     @Test
     void theRecordRefusesAnInterceptorListedTwiceAndKeepsACopyOfTheList() {
         List<DemoInterceptor> interceptors = new ArrayList<>(List.of(DemoInterceptor.LINEAGE));
-        DemoOptions options = new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", null, interceptors, false);
+        DemoOptions options = new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", null, null, interceptors, false);
         interceptors.add(DemoInterceptor.AUDIT);
 
         assertThat(options.interceptors()).containsExactly(DemoInterceptor.LINEAGE);
-        assertThatThrownBy(() -> new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", null,
+        assertThatThrownBy(() -> new DemoOptions(null, 1, 9192, 64, "localhost", "0.0.0.0", null, null,
                 List.of(DemoInterceptor.LINEAGE, DemoInterceptor.LINEAGE), false))
                 .isInstanceOf(UsageException.class)
                 .hasMessage("--interceptor lineage is given twice; each interceptor can be registered once");
