@@ -15,6 +15,7 @@ import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
 import dev.sluice.gateway.tls.ServerTls;
 import dev.sluice.gateway.tls.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -152,6 +153,7 @@ public final class Gateway implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator()) // shared, not per channel
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
         AtomicReference<ProxyRuntime> runtimeRef = new AtomicReference<>();

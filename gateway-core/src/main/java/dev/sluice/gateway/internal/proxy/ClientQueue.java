@@ -35,7 +35,7 @@ final class ClientQueue {
     private long tail;
 
     ClientQueue(int initialCapacity) {
-        allocate(Integer.highestOneBit(Math.max(4, initialCapacity - 1)) << 1);
+        allocate(Math.max(4, Integer.highestOneBit(Math.max(1, initialCapacity - 1)) << 1));
     }
 
     private void allocate(int capacity) {

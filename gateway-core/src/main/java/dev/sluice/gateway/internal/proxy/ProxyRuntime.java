@@ -7,6 +7,7 @@ import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.Route;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -37,6 +38,11 @@ public final class ProxyRuntime {
     final ApiVersionsFilter apiVersions = new ApiVersionsFilter(decoded);
     final ResponseProcessors processors;
     final Class<? extends SocketChannel> channelType;
+    /**
+     * One receive-size predictor for every upstream channel (each channel gets its own handle), not
+     * one per channel as Netty's default: idle connections are counted in bytes.
+     */
+    final AdaptiveRecvByteBufAllocator upstreamReceiveAllocator = new AdaptiveRecvByteBufAllocator();
     final List<InterceptorSpec> interceptors;
     final GuardedListener listener;
     final @Nullable UpstreamTlsConnector upstreamTls;

@@ -33,7 +33,7 @@ final class UpstreamQueue {
     private long tail;
 
     UpstreamQueue(int initialCapacity) {
-        allocate(Integer.highestOneBit(Math.max(4, initialCapacity - 1)) << 1);
+        allocate(Math.max(4, Integer.highestOneBit(Math.max(1, initialCapacity - 1)) << 1));
     }
 
     private void allocate(int capacity) {
