@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.api.membership.GatewayNode;
 import dev.sluice.gateway.membership.StaticMembership;
-import dev.sluice.gateway.routing.BalancedRouting;
-import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import dev.sluice.gateway.testkit.FreePorts;
 import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.time.Duration;
@@ -131,24 +129,7 @@ class GatewayClusterFailoverTest {
     }
 
     private Gateway startNode(StaticMembership membership, GatewayNode self) {
-        Gateway gateway = Gateway.builder()
-                .name(self.nodeId())
-                .upstream(KAFKA.bootstrapServers())
-                .bindAddress(self.advertisedHost())
-                .ioThreads(1)
-                .startupTimeout(Duration.ofSeconds(30))
-                .routing(BalancedRouting.builder()
-                        .ports(PortPerBrokerRouting.builder()
-                                .advertisedHost(self.advertisedHost())
-                                .bootstrapPort(bootstrapPort)
-                                .maxBrokers(PORTS - 1)
-                                .portPlan(PortPerBrokerRouting.PortPlan.BROKER_ID)
-                                .build())
-                        .membership(membership)
-                        .build())
-                .membership(membership, self)
-                .build();
-        gateway.start().toCompletableFuture().join();
+        Gateway gateway = BalancedNode.start(KAFKA.bootstrapServers(), membership, self, bootstrapPort, PORTS, true);
         running.add(gateway);
         return gateway;
     }

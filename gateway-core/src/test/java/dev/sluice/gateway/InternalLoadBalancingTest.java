@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.api.membership.GatewayNode;
 import dev.sluice.gateway.membership.StaticMembership;
-import dev.sluice.gateway.routing.BalancedRouting;
-import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import dev.sluice.gateway.testkit.FreePorts;
 import dev.sluice.gateway.testkit.KafkaClusterExtension;
 import java.time.Duration;
@@ -60,26 +58,8 @@ class InternalLoadBalancingTest {
             NODES.add(new GatewayNode("gw-" + (i + 1), HOSTS.get(i), List.of(bootstrapPort), null));
         }
         membership = StaticMembership.of(NODES);
-        for (int i = 0; i < HOSTS.size(); i++) {
-            String host = HOSTS.get(i);
-            Gateway gateway = Gateway.builder()
-                    .name("gw-" + (i + 1))
-                    .upstream(KAFKA.bootstrapServers())
-                    .bindAddress(host)
-                    .ioThreads(1)
-                    .startupTimeout(Duration.ofSeconds(30))
-                    .routing(BalancedRouting.builder()
-                            .ports(PortPerBrokerRouting.builder()
-                                    .advertisedHost(host)
-                                    .bootstrapPort(bootstrapPort)
-                                    .maxBrokers(PORTS - 1)
-                                    .portPlan(PortPerBrokerRouting.PortPlan.BROKER_ID)
-                                    .build())
-                            .membership(membership)
-                            .build())
-                    .build();
-            GATEWAYS.add(gateway);
-            gateway.start().toCompletableFuture().join();
+        for (GatewayNode node : NODES) {
+            GATEWAYS.add(BalancedNode.start(KAFKA.bootstrapServers(), membership, node, bootstrapPort, PORTS, false));
         }
     }
 
@@ -172,21 +152,7 @@ class InternalLoadBalancingTest {
     @Test
     void aNodeThatJoinsIsAdvertisedAndLeavesFirstWhenItShutsDown() throws Exception {
         GatewayNode fourth = new GatewayNode("gw-4", "127.0.0.4", List.of(bootstrapPort), null);
-        Gateway gateway = Gateway.builder()
-                .name("gw-4")
-                .upstream(KAFKA.bootstrapServers())
-                .bindAddress("127.0.0.4")
-                .ioThreads(1)
-                .routing(BalancedRouting.builder()
-                        .ports(PortPerBrokerRouting.builder()
-                                .advertisedHost("127.0.0.4")
-                                .bootstrapPort(bootstrapPort)
-                                .maxBrokers(PORTS - 1)
-                                .portPlan(PortPerBrokerRouting.PortPlan.BROKER_ID)
-                                .build())
-                        .membership(membership)
-                        .build())
-                .membership(membership, fourth)
+        Gateway gateway = BalancedNode.builder(KAFKA.bootstrapServers(), membership, fourth, bootstrapPort, PORTS, true)
                 .build();
         try {
             gateway.start().toCompletableFuture().join();

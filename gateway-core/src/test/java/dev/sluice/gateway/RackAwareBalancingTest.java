@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.gateway.api.membership.GatewayNode;
 import dev.sluice.gateway.membership.StaticMembership;
-import dev.sluice.gateway.routing.BalancedRouting;
-import dev.sluice.gateway.routing.PortPerBrokerRouting;
 import dev.sluice.gateway.testkit.FreePorts;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import dev.sluice.gateway.testkit.KafkaClusterExtension;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,24 +43,7 @@ class RackAwareBalancingTest {
         bootstrapPort = FreePorts.block(PORTS);
         membership = StaticMembership.of(NODES);
         for (GatewayNode node : NODES) {
-            Gateway gateway = Gateway.builder()
-                    .name(node.nodeId())
-                    .upstream(KAFKA.bootstrapServers())
-                    .bindAddress(node.advertisedHost())
-                    .ioThreads(1)
-                    .startupTimeout(Duration.ofSeconds(30))
-                    .routing(BalancedRouting.builder()
-                            .ports(PortPerBrokerRouting.builder()
-                                    .advertisedHost(node.advertisedHost())
-                                    .bootstrapPort(bootstrapPort)
-                                    .maxBrokers(PORTS - 1)
-                                    .portPlan(PortPerBrokerRouting.PortPlan.BROKER_ID)
-                                    .build())
-                            .membership(membership)
-                            .build())
-                    .build();
-            GATEWAYS.add(gateway);
-            gateway.start().toCompletableFuture().join();
+            GATEWAYS.add(BalancedNode.start(KAFKA.bootstrapServers(), membership, node, bootstrapPort, PORTS, false));
         }
     }
 
