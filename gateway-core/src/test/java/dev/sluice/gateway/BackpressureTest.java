@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.internal.proxy.ProxyRuntime;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,15 +63,19 @@ class BackpressureTest {
         }
         try (RawConnection raw = new RawConnection(GatewayHarness.ADVERTISED_HOST, brokerPort())) {
             raw.send(requests.toByteArray());
-            // Give the broker time to answer everything it can; the client reads nothing meanwhile.
-            long peak = 0;
-            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < until) {
-                peak = Math.max(peak, usedMemory(allocator) - before);
-                Thread.sleep(50); // sampling memory over a fixed window, not synchronising
-            }
-            System.out.printf("peak gateway buffer memory while the client did not read: %.1f MiB%n", peak / 1048576.0);
-            assertThat(peak)
+            // The client reads nothing: its channel fills up, and the gateway must stop reading the
+            // broker. Memory is sampled until then; once reads stop, it cannot grow any more.
+            ProxyRuntime runtime = Objects.requireNonNull(GATEWAY.gateway().runtime());
+            long pausesBefore = runtime.upstreamReadPauses();
+            long[] peak = {0};
+            Eventually.until(Duration.ofSeconds(30), () -> "the gateway to stop reading the broker; memory now "
+                    + (usedMemory(allocator) - before) + " B", () -> {
+                        peak[0] = Math.max(peak[0], usedMemory(allocator) - before);
+                        return runtime.upstreamReadPauses() > pausesBefore;
+                    });
+            peak[0] = Math.max(peak[0], usedMemory(allocator) - before);
+            System.out.printf("peak gateway buffer memory while the client did not read: %.1f MiB%n", peak[0] / 1048576.0);
+            assertThat(peak[0])
                     .as("gateway memory while %d answers of up to %d MiB wait for a client that does not read",
                             FETCHES, FETCH_BYTES >> 20)
                     .isLessThan(32L * 1024 * 1024);

@@ -75,21 +75,35 @@ class ReauthenticationTest {
             long acceptedBefore = runtime.acceptedConnections();
             double createdBefore = metric(producer, "connection-creation-total");
 
-            long end = System.nanoTime() + REAUTH_EVERY.multipliedBy(3).toNanos();
+            // Small sends keep the connection busy (a client re-authenticates before its next request
+            // once the session expires); right after each re-authentication, a frame larger than the
+            // pre-authentication limit must still go through.
+            byte[] small = new byte[100];
+            long deadline = System.nanoTime() + REAUTH_EVERY.multipliedBy(6).toNanos();
             int sent = 0;
-            while (System.nanoTime() - end < 0) {
-                producer.send(new ProducerRecord<>(TOPIC, large)).get(30, TimeUnit.SECONDS);
+            int largeAfterReauthentication = 0;
+            double seen = metric(producer, "successful-reauthentication-total");
+            while (seen < 2 && System.nanoTime() - deadline < 0) {
+                producer.send(new ProducerRecord<>(TOPIC, small)).get(30, TimeUnit.SECONDS);
                 sent++;
-                Thread.sleep(100); // pacing: keeps the connection busy across re-authentications, not synchronisation
+                double now = metric(producer, "successful-reauthentication-total");
+                if (now > seen) {
+                    seen = now;
+                    producer.send(new ProducerRecord<>(TOPIC, large)).get(30, TimeUnit.SECONDS);
+                    largeAfterReauthentication++;
+                }
             }
 
             double reauthentications = metric(producer, "successful-reauthentication-total");
-            System.out.printf("through gateway: %d sends of %d bytes, %.0f re-authentications, %.0f failed, "
-                            + "client connections %.0f -> %.0f, gateway accepted %d -> %d%n",
-                    sent, large.length, reauthentications, metric(producer, "failed-reauthentication-total"),
+            System.out.printf("through gateway: %d small sends, %d of %d bytes right after a re-authentication,"
+                            + " %.0f re-authentications, %.0f failed, client connections %.0f -> %.0f,"
+                            + " gateway accepted %d -> %d%n",
+                    sent, largeAfterReauthentication, large.length, reauthentications, metric(producer, "failed-reauthentication-total"),
                     createdBefore, metric(producer, "connection-creation-total"),
                     acceptedBefore, runtime.acceptedConnections());
-            assertThat(reauthentications).as("re-authentications in 6 s with connections.max.reauth.ms=2000")
+            assertThat(reauthentications).as("re-authentications in 12 s with connections.max.reauth.ms=2000")
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(largeAfterReauthentication).as("large frames sent right after a re-authentication")
                     .isGreaterThanOrEqualTo(2);
             assertThat(metric(producer, "failed-reauthentication-total")).isZero();
             assertThat(metric(producer, "connection-creation-total")).isEqualTo(createdBefore);

@@ -52,6 +52,7 @@ public final class ProxyRuntime {
     private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder upstreamAttempts = new LongAdder();
+    private final LongAdder upstreamReadPauses = new LongAdder();
 
     public ProxyRuntime(ProxyConfig config, BrokerRegistry registry, Class<? extends SocketChannel> channelType,
             ChannelGroup clients, List<InterceptorSpec> interceptors, GatewayEventListener listener,
@@ -124,6 +125,16 @@ public final class ProxyRuntime {
     /** Counts a connection attempt to a broker on behalf of a client. */
     void upstreamConnectionAttempted() {
         upstreamAttempts.increment();
+    }
+
+    /** Counts a broker connection whose reads stopped because its client could take no more. */
+    void upstreamReadPaused() {
+        upstreamReadPauses.increment();
+    }
+
+    /** How often a client that could take no more bytes made the gateway stop reading its broker. */
+    public long upstreamReadPauses() {
+        return upstreamReadPauses.sum();
     }
 
     /** Connections to brokers the data path has tried to open since start (the monitor's excluded). */

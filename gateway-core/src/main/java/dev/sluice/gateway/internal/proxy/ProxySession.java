@@ -10,12 +10,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -44,19 +41,17 @@ import org.slf4j.LoggerFactory;
  * upstream, in send order, which is the order the broker answers in. They differ once interceptors
  * delay, short-circuit or add requests.
  *
- * <p>Backpressure: the client is not read while the upstream connection is unwritable, while the
- * in-flight limit is reached, or while the upstream connection is being opened; the upstream
+ * <p>Backpressure ({@link ClientReads}): the client is not read while the upstream connection is
+ * unwritable, while the in-flight limit is reached, or while the upstream connection is being opened
+ * (frames a TLS handler already decrypted wait in {@link EarlyFrames}); the upstream
  * connection is not read while the client is unwritable.
  *
- * <p>Not thread-safe: every method runs on the client channel's event loop.
+ * <p>Its two channels reach it through {@link SessionHandlers}. Not thread-safe: every method runs on
+ * the client channel's event loop.
  */
 final class ProxySession {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
-
-    private static final int PAUSE_CONNECTING = 1;
-    private static final int PAUSE_UPSTREAM_UNWRITABLE = 2;
-    private static final int PAUSE_IN_FLIGHT = 4;
 
     final ProxyRuntime runtime;
     final Channel client;
@@ -65,12 +60,12 @@ final class ProxySession {
     final UpstreamQueue upstreamQueue;
     private final IdentityWatch identity;
     private final AdvertisedAddresses addresses;
+    private final EarlyFrames early = new EarlyFrames();
+    private final ClientReads reads;
     private @Nullable Channel upstream;
-    private @Nullable ArrayDeque<ByteBuf> early;
     private @Nullable FrameDecoder clientDecoder;
     private @Nullable SessionInterceptors interceptors;
     private int nextUpstreamId;
-    private int clientPause = PAUSE_CONNECTING;
     private boolean clientDirty;
     private boolean upstreamDirty;
     private boolean inClientRead;
@@ -83,6 +78,7 @@ final class ProxySession {
         this.runtime = runtime;
         this.client = client;
         this.context = context;
+        this.reads = new ClientReads(client);
         // Idle and lightly used connections keep a handful in flight; the queues double when needed.
         // Starting small keeps an idle connection's heap low (each slot costs ~40 B over 11 arrays).
         int initial = Math.min(runtime.config.maxInFlightRequests(), 4);
@@ -95,7 +91,7 @@ final class ProxySession {
 
     ChannelHandler clientHandler(FrameDecoder decoder) {
         this.clientDecoder = decoder;
-        return new ClientSide();
+        return new SessionHandlers.ClientSide(this);
     }
 
     /** Opens the upstream connection; client reads start once it is up. */
@@ -105,7 +101,7 @@ final class ProxySession {
                 channel -> {
                     upstream = channel;
                     replayEarlyFrames();
-                    resumeClient(PAUSE_CONNECTING);
+                    reads.resume(ClientReads.CONNECTING, !closed);
                 },
                 this::reject)).connect(context.listener());
     }
@@ -115,44 +111,29 @@ final class ProxySession {
         return addresses;
     }
 
-    /**
-     * Frames a client sent before its upstream connection was open. Reads are paused while connecting,
-     * but a TLS handler may already hold decrypted data of the read that finished its handshake; those
-     * frames wait here (bounded by the in-flight limit) and go first once the broker is connected.
-     */
-    private void holdEarly(ByteBuf frame) {
-        ArrayDeque<ByteBuf> held = early;
-        if (held == null) {
-            held = new ArrayDeque<>(4);
-            early = held;
-        }
-        held.add(frame);
-        if (held.size() > runtime.config.maxInFlightRequests()) {
-            reject("more than " + runtime.config.maxInFlightRequests() + " requests before the broker connection was open");
-        }
-    }
-
+    /** Sends the frames that arrived before the broker connection opened, as one client read. */
     private void replayEarlyFrames() {
-        ArrayDeque<ByteBuf> held = early;
-        if (held == null) {
-            return;
+        for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
+            onClientRead(frame); // once the session closes, it releases the rest
         }
-        early = null;
-        inClientRead = true;
-        for (ByteBuf frame = held.poll(); frame != null; frame = held.poll()) {
-            try {
-                onClientFrame(frame); // once the session closes, it releases the rest
-            } catch (CorruptFrameException e) {
-                ReferenceCountUtil.safeRelease(frame);
-                onException("client", e);
-            }
-        }
-        inClientRead = false;
-        flushAfterClientRead();
+        onClientReadComplete();
     }
 
-    /** What the end of a client read does: flush what it wrote to the broker, then to the client. */
-    private void flushAfterClientRead() {
+    // ---------------------------------------------------------------- channel events
+
+    void onClientRead(ByteBuf frame) {
+        inClientRead = true;
+        try {
+            onClientFrame(frame);
+        } catch (CorruptFrameException e) {
+            ReferenceCountUtil.safeRelease(frame);
+            onException("client", e);
+        }
+    }
+
+    /** The end of a client read: flush what it wrote to the broker, then to the client. */
+    void onClientReadComplete() {
+        inClientRead = false;
         Channel up = upstream;
         if (up != null) {
             upstreamDirty = false;
@@ -161,9 +142,44 @@ final class ProxySession {
         flushClient();
     }
 
+    /** The client can take more (or no more) bytes: read the broker only while it can. */
+    void onClientWritabilityChanged() {
+        Channel up = upstream;
+        if (up != null) {
+            boolean read = client.isWritable() && !closed;
+            if (!read && up.config().isAutoRead()) {
+                runtime.upstreamReadPaused();
+            }
+            up.config().setAutoRead(read);
+        }
+    }
+
+    void onUpstreamRead(ByteBuf frame) {
+        if (frame.readableBytes() < Frames.MIN_RESPONSE_FRAME) {
+            frame.release();
+            onException("upstream", new CorruptFrameException("broker sent a response frame too short"));
+            return;
+        }
+        try {
+            onUpstreamFrame(frame);
+        } catch (RuntimeException e) {
+            onException("upstream", e);
+        }
+    }
+
+    /** The broker can take more (or no more) bytes: read the client only while it can. */
+    void onUpstreamWritabilityChanged() {
+        Channel up = upstream;
+        if (up == null || up.isWritable()) {
+            reads.resume(ClientReads.UPSTREAM_UNWRITABLE, !closed);
+        } else {
+            reads.pause(ClientReads.UPSTREAM_UNWRITABLE);
+        }
+    }
+
     private void addUpstreamHandlers(Channel ch, String label) {
         ch.pipeline().addLast("frames", new FrameDecoder(runtime.config.upstreamLimits(), false, label));
-        ch.pipeline().addLast("session", new UpstreamSide());
+        ch.pipeline().addLast("session", new SessionHandlers.UpstreamSide(this));
     }
 
     /**
@@ -173,7 +189,7 @@ final class ProxySession {
     void attachUpstream(Channel ch) {
         addUpstreamHandlers(ch, "broker");
         upstream = ch;
-        resumeClient(PAUSE_CONNECTING);
+        reads.resume(ClientReads.CONNECTING, !closed);
     }
 
     // ---------------------------------------------------------------- requests
@@ -185,7 +201,10 @@ final class ProxySession {
             return;
         }
         if (up == null) {
-            holdEarly(frame);
+            if (!early.hold(frame, runtime.config.maxInFlightRequests())) {
+                reject("more than " + runtime.config.maxInFlightRequests()
+                        + " requests before the broker connection was open");
+            }
             return;
         }
         short apiKey = Frames.apiKey(frame);
@@ -362,15 +381,12 @@ final class ProxySession {
             if (seq < 0) {
                 return;
             }
-            Object answer = clientQueue.pollHead();
-            reportDelivery(seq, answer);
-            client.write(answer, client.voidPromise());
-            clientDirty = true;
+            deliver(seq, clientQueue.pollHead());
         }
     }
 
-    /** Reports a delivery and writes it; the slot is still in the queue. */
-    private void deliver(long seq, ByteBuf answer) {
+    /** Reports a delivery and writes it. */
+    private void deliver(long seq, Object answer) {
         reportDelivery(seq, answer);
         client.write(answer, client.voidPromise());
         clientDirty = true;
@@ -407,25 +423,13 @@ final class ProxySession {
 
     private void checkInFlightLimit() {
         if (clientQueue.size() >= runtime.config.maxInFlightRequests()) {
-            pauseClient(PAUSE_IN_FLIGHT);
+            reads.pause(ClientReads.IN_FLIGHT);
         }
     }
 
     private void resumeBelowInFlightLimit() {
-        if ((clientPause & PAUSE_IN_FLIGHT) != 0 && clientQueue.size() < runtime.config.maxInFlightRequests()) {
-            resumeClient(PAUSE_IN_FLIGHT);
-        }
-    }
-
-    private void pauseClient(int reason) {
-        clientPause |= reason;
-        client.config().setAutoRead(false);
-    }
-
-    private void resumeClient(int reason) {
-        clientPause &= ~reason;
-        if (clientPause == 0 && !closed) {
-            client.config().setAutoRead(true);
+        if (reads.pausedFor(ClientReads.IN_FLIGHT) && clientQueue.size() < runtime.config.maxInFlightRequests()) {
+            reads.resume(ClientReads.IN_FLIGHT, !closed);
         }
     }
 
@@ -448,11 +452,7 @@ final class ProxySession {
             return;
         }
         closed = true;
-        ArrayDeque<ByteBuf> held = early;
-        if (held != null) {
-            early = null;
-            held.forEach(ByteBuf::release);
-        }
+        early.releaseAll();
         clientQueue.releaseAll();
         upstreamQueue.closeAll();
         closeAfterFlush(client);
@@ -471,7 +471,7 @@ final class ProxySession {
         }
     }
 
-    private void onException(String side, Throwable cause) {
+    void onException(String side, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof CorruptFrameException) {
             reject(root.getMessage());
@@ -486,84 +486,5 @@ final class ProxySession {
 
     static String apiName(short apiKey) {
         return ApiKeys.hasId(apiKey) ? ApiKeys.forId(apiKey).name : "api key " + apiKey;
-    }
-
-    private final class ClientSide extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            inClientRead = true;
-            try {
-                onClientFrame((ByteBuf) msg);
-            } catch (CorruptFrameException e) {
-                ReferenceCountUtil.safeRelease(msg);
-                onException("client", e);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            inClientRead = false;
-            flushAfterClientRead();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            Channel up = upstream;
-            if (up != null) {
-                up.config().setAutoRead(client.isWritable() && !closed);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            close();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            onException("client", cause);
-        }
-    }
-
-    private final class UpstreamSide extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf frame = (ByteBuf) msg;
-            if (frame.readableBytes() < Frames.MIN_RESPONSE_FRAME) {
-                frame.release();
-                onException("upstream", new CorruptFrameException("broker sent a response frame too short"));
-                return;
-            }
-            try {
-                onUpstreamFrame(frame);
-            } catch (RuntimeException e) {
-                onException("upstream", e);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            flushClient();
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            Channel up = upstream;
-            if (up == null || up.isWritable()) {
-                resumeClient(PAUSE_UPSTREAM_UNWRITABLE);
-            } else {
-                pauseClient(PAUSE_UPSTREAM_UNWRITABLE);
-            }
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            close();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            onException("upstream", cause);
-        }
     }
 }
