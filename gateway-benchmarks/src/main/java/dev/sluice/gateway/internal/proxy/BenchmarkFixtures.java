@@ -4,7 +4,6 @@ import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.api.HostPort;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.RoutingStrategy;
-import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.ListenerManager;
 import dev.sluice.gateway.internal.cluster.Route;
@@ -19,10 +18,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -127,10 +122,7 @@ final class BenchmarkFixtures {
     static ProxySession session(BrokerRegistry registry) {
         ProxyConfig config = new ProxyConfig(FrameLimits.unauthenticated(100 << 20),
                 FrameLimits.unauthenticated(100 << 20), 1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
-        ProxyRuntime runtime = new ProxyRuntime(config, registry, NioSocketChannel.class,
-                new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), List.of(), GatewayEventListener.noop(), null);
-        return new ProxySession(runtime, new EmbeddedChannel(), new SessionContext(1, "bench",
-                registry.routes().get(0), ListenerSpec.bootstrap(9092), new InetSocketAddress("127.0.0.1", 40000)));
+        return EmbeddedSession.newSession(registry, config, List.of(), new EmbeddedChannel());
     }
 
     /** The readable size of {@code out}, after releasing it. */

@@ -1,10 +1,7 @@
 package dev.sluice.gateway.internal.proxy;
 
-import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
-import dev.sluice.gateway.routing.AddressMapping;
-import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
@@ -43,15 +40,11 @@ public class DescribeClusterRewriteBenchmark {
     @Param({"0", "latest"})
     String version;
 
-    private short apiVersion;
-    private ByteBuf frame;
-    private AddressMapping mapping;
-    private AddressRewritingProcessor processor;
-    private ProxySession session;
+    private DecodedRewrite response;
 
     @Setup(Level.Trial)
     public void setUp() {
-        apiVersion = BenchmarkFixtures.version(ApiKeys.DESCRIBE_CLUSTER, version);
+        short apiVersion = BenchmarkFixtures.version(ApiKeys.DESCRIBE_CLUSTER, version);
         List<BrokerNode> brokers = BenchmarkFixtures.brokers(brokerCount);
         DescribeClusterResponseData data = new DescribeClusterResponseData()
                 .setClusterId("hXC8fO3dQVWGn2p0iS9u1w")
@@ -64,29 +57,23 @@ public class DescribeClusterRewriteBenchmark {
                     .setPort(broker.port())
                     .setRack(broker.rack()));
         }
-        frame = BenchmarkFixtures.responseFrame(ApiKeys.DESCRIBE_CLUSTER, apiVersion, data);
-        mapping = AddressMapping.fromRouting(BenchmarkFixtures.routing(brokers));
-        BrokerRegistry registry = BenchmarkFixtures.registry(brokers);
-        processor = new AddressRewritingProcessor(registry);
-        session = BenchmarkFixtures.session(registry);
-        rewrite();
+        response = new DecodedRewrite(ApiKeys.DESCRIBE_CLUSTER, apiVersion, data, brokers, brokerCount);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        frame.release();
+        response.release();
     }
 
     /** Decode, list brokers, rewrite, re-encode. */
     @Benchmark
     public int rewrite() {
-        return BenchmarkFixtures.sizeAndRelease(
-                BenchmarkFixtures.fullRewrite(frame, ApiKeys.DESCRIBE_CLUSTER, apiVersion, mapping, brokerCount));
+        return response.rewrite();
     }
 
     /** The same through the gateway's response processor (registry lookup included). */
     @Benchmark
     public int processor() {
-        return BenchmarkFixtures.throughProcessor(processor, session, frame, ApiKeys.DESCRIBE_CLUSTER, apiVersion);
+        return response.processor();
     }
 }

@@ -1,10 +1,7 @@
 package dev.sluice.gateway.internal.proxy;
 
-import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.api.BrokerNode;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
-import dev.sluice.gateway.routing.AddressMapping;
-import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -44,15 +41,11 @@ public class FindCoordinatorRewriteBenchmark {
     @Param({"4", "latest"})
     String version;
 
-    private short apiVersion;
-    private ByteBuf frame;
-    private AddressMapping mapping;
-    private AddressRewritingProcessor processor;
-    private ProxySession session;
+    private DecodedRewrite response;
 
     @Setup(Level.Trial)
     public void setUp() {
-        apiVersion = BenchmarkFixtures.version(ApiKeys.FIND_COORDINATOR, version);
+        short apiVersion = BenchmarkFixtures.version(ApiKeys.FIND_COORDINATOR, version);
         List<BrokerNode> brokers = BenchmarkFixtures.brokers(3);
         FindCoordinatorResponseData data = new FindCoordinatorResponseData();
         for (int k = 0; k < keys; k++) {
@@ -63,29 +56,23 @@ public class FindCoordinatorRewriteBenchmark {
                     .setHost(coordinator.host())
                     .setPort(coordinator.port()));
         }
-        frame = BenchmarkFixtures.responseFrame(ApiKeys.FIND_COORDINATOR, apiVersion, data);
-        mapping = AddressMapping.fromRouting(BenchmarkFixtures.routing(brokers));
-        BrokerRegistry registry = BenchmarkFixtures.registry(brokers);
-        processor = new AddressRewritingProcessor(registry);
-        session = BenchmarkFixtures.session(registry);
-        rewrite();
+        response = new DecodedRewrite(ApiKeys.FIND_COORDINATOR, apiVersion, data, brokers, keys);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        frame.release();
+        response.release();
     }
 
     /** Decode, list brokers, rewrite, re-encode. */
     @Benchmark
     public int rewrite() {
-        return BenchmarkFixtures.sizeAndRelease(
-                BenchmarkFixtures.fullRewrite(frame, ApiKeys.FIND_COORDINATOR, apiVersion, mapping, keys));
+        return response.rewrite();
     }
 
     /** The same through the gateway's response processor (registry lookup included). */
     @Benchmark
     public int processor() {
-        return BenchmarkFixtures.throughProcessor(processor, session, frame, ApiKeys.FIND_COORDINATOR, apiVersion);
+        return response.processor();
     }
 }

@@ -1,14 +1,9 @@
 package dev.sluice.gateway.internal.proxy;
 
-import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.intercept.Api;
 import dev.sluice.gateway.api.intercept.Interceptor;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
-import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
-import dev.sluice.gateway.internal.cluster.BrokerRegistry;
-import dev.sluice.gateway.internal.codec.FrameDecoder;
-import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.MessageCodec;
 import dev.sluice.gateway.records.CorruptBatchException;
 import dev.sluice.gateway.records.KafkaRecord;
@@ -18,11 +13,6 @@ import dev.sluice.gateway.records.RecordRewriter;
 import dev.sluice.gateway.records.RecordVisitor;
 import dev.sluice.gateway.records.RewriteSummary;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -142,28 +132,12 @@ public class ProduceInterceptorBenchmark {
         @Param({"none", "proceed", "stamp"})
         public String interceptor;
 
-        EmbeddedChannel client;
-        EmbeddedChannel upstream;
+        EmbeddedSession session;
         ByteBuf requests;
-        final ByteBuf[] responses = new ByteBuf[REQUESTS];
-        int nextUpstreamId;
 
         @Setup(Level.Trial)
         public void setUp(Batch batch) {
-            ProxyConfig config = new ProxyConfig(FrameLimits.unauthenticated(100 << 20),
-                    FrameLimits.unauthenticated(100 << 20), 1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
-            BrokerRegistry registry = BenchmarkFixtures.registry(BenchmarkFixtures.brokers(3));
-            ProxyRuntime runtime = new ProxyRuntime(config, registry, NioSocketChannel.class,
-                    new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), specs(interceptor),
-                    GatewayEventListener.noop(), null);
-            client = new EmbeddedChannel();
-            SessionContext context = new SessionContext(1, "bench", registry.routes().get(0),
-                    ListenerSpec.bootstrap(9092), new InetSocketAddress("127.0.0.1", 40000));
-            ProxySession session = new ProxySession(runtime, client, context);
-            FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
-            client.pipeline().addLast(decoder, session.clientHandler(decoder));
-            upstream = new EmbeddedChannel();
-            session.attachUpstream(upstream);
+            session = new EmbeddedSession(specs(interceptor), REQUESTS);
             requests = BenchmarkFixtures.ALLOC.directBuffer();
             for (int i = 0; i < REQUESTS; i++) {
                 ByteBuf frame = MessageCodec.encodeRequest(BenchmarkFixtures.ALLOC, ApiKeys.PRODUCE, VERSION, i,
@@ -172,45 +146,22 @@ public class ProduceInterceptorBenchmark {
                 frame.release();
             }
             checkForwarded(batch.records);
-            if (roundTrip() != REQUESTS) {
+            if (session.roundTrip(requests, SessionBenchmark.SessionFrames::produceResponse) != REQUESTS) {
                 throw new IllegalStateException("the session did not answer every request");
             }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            client.finishAndReleaseAll();
-            upstream.finishAndReleaseAll();
+            session.close();
             requests.release();
-        }
-
-        private int roundTrip() {
-            client.writeInbound(requests.retainedDuplicate());
-            int forwarded = 0;
-            ByteBuf out;
-            while ((out = upstream.readOutbound()) != null) {
-                out.release();
-                forwarded++;
-            }
-            for (int i = 0; i < forwarded; i++) {
-                responses[i] = SessionBenchmark.SessionFrames.produceResponse(nextUpstreamId++);
-            }
-            for (int i = 0; i < forwarded; i++) {
-                upstream.writeInbound(responses[i]);
-            }
-            int answered = 0;
-            while ((out = client.readOutbound()) != null) {
-                out.release();
-                answered++;
-            }
-            return answered;
         }
 
         /** Sends one request and checks that the broker would get every record, stamped or not as asked. */
         private void checkForwarded(int records) {
             ByteBuf one = requests.retainedSlice(0, requests.getInt(0) + 4);
-            client.writeInbound(one);
-            ByteBuf out = upstream.readOutbound();
+            session.client.writeInbound(one);
+            ByteBuf out = session.upstream.readOutbound();
             if (out == null) {
                 throw new IllegalStateException("nothing forwarded");
             }
@@ -228,8 +179,8 @@ public class ProduceInterceptorBenchmark {
                 throw new IllegalStateException("forwarded " + counts[0] + " records, " + counts[1] + " stamped; expected "
                         + records + ", " + expectedStamped);
             }
-            upstream.writeInbound(SessionBenchmark.SessionFrames.produceResponse(nextUpstreamId++));
-            ByteBuf answer = client.readOutbound();
+            session.upstream.writeInbound(SessionBenchmark.SessionFrames.produceResponse(session.takeUpstreamId()));
+            ByteBuf answer = session.client.readOutbound();
             if (answer == null) {
                 throw new IllegalStateException("no answer");
             }
@@ -241,7 +192,7 @@ public class ProduceInterceptorBenchmark {
     @Benchmark
     @OperationsPerInvocation(REQUESTS)
     public int session(Session session) {
-        return session.roundTrip();
+        return session.session.roundTrip(session.requests, SessionBenchmark.SessionFrames::produceResponse);
     }
 
     /** Only the record rewrite of one decoded request: decode batch, stamp each record, re-encode. */

@@ -1,20 +1,10 @@
 package dev.sluice.gateway.internal.proxy;
 
-import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.intercept.Api;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
-import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.benchmarks.EventLoopThreads;
-import dev.sluice.gateway.internal.cluster.BrokerRegistry;
-import dev.sluice.gateway.internal.codec.FrameDecoder;
-import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.MessageCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.ImmediateEventExecutor;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -57,48 +47,30 @@ public class SessionBenchmark {
     @Param({"none", "createTopics"})
     public String interceptors;
 
-    private EmbeddedChannel client;
-    private EmbeddedChannel upstream;
+    private EmbeddedSession session;
     private ByteBuf requests;
-    private ByteBuf[] responses;
-    private int nextUpstreamId;
 
     @Setup(Level.Trial)
     public void setUp() {
         List<InterceptorSpec> specs = "createTopics".equals(interceptors)
                 ? List.of(InterceptorSpec.on(Api.CREATE_TOPICS).use(chain -> chain.proceed()))
                 : List.of();
-        ProxyConfig config = new ProxyConfig(FrameLimits.unauthenticated(100 << 20), FrameLimits.unauthenticated(100 << 20),
-                1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
-        BrokerRegistry registry = BenchmarkFixtures.registry(BenchmarkFixtures.brokers(3));
-        ProxyRuntime runtime = new ProxyRuntime(config, registry,
-                NioSocketChannel.class, new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), specs,
-                GatewayEventListener.noop(), null);
-        client = new EmbeddedChannel();
-        SessionContext context = new SessionContext(1, "bench", registry.routes().get(0), ListenerSpec.bootstrap(9092),
-                new InetSocketAddress("127.0.0.1", 40000));
-        ProxySession session = new ProxySession(runtime, client, context);
-        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
-        client.pipeline().addLast(decoder, session.clientHandler(decoder));
-        upstream = new EmbeddedChannel();
-        session.attachUpstream(upstream);
+        session = new EmbeddedSession(specs, BATCH);
         requests = BenchmarkFixtures.ALLOC.directBuffer();
         for (int i = 0; i < BATCH; i++) {
             ByteBuf frame = SessionFrames.produceRequest(i, RECORD_BYTES);
             requests.writeBytes(frame);
             frame.release();
         }
-        responses = new ByteBuf[BATCH];
         // Warm once and check the path really carries requests both ways.
-        if (roundTrip() != BATCH) {
+        if (produceRoundTrip() != BATCH) {
             throw new IllegalStateException("the session did not answer every request");
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        client.finishAndReleaseAll();
-        upstream.finishAndReleaseAll();
+        session.close();
         requests.release();
     }
 
@@ -106,29 +78,7 @@ public class SessionBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public int produceRoundTrip() {
-        return roundTrip();
-    }
-
-    private int roundTrip() {
-        client.writeInbound(requests.retainedDuplicate());
-        int forwarded = 0;
-        ByteBuf out;
-        while ((out = upstream.readOutbound()) != null) {
-            out.release();
-            forwarded++;
-        }
-        for (int i = 0; i < forwarded; i++) {
-            responses[i] = SessionFrames.produceResponse(nextUpstreamId++);
-        }
-        for (int i = 0; i < forwarded; i++) {
-            upstream.writeInbound(responses[i]);
-        }
-        int answered = 0;
-        while ((out = client.readOutbound()) != null) {
-            out.release();
-            answered++;
-        }
-        return answered;
+        return session.roundTrip(requests, SessionFrames::produceResponse);
     }
 
     /** Encoded frames for the benchmark. */
