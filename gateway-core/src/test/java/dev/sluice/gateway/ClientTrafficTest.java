@@ -1,5 +1,6 @@
 package dev.sluice.gateway;
 
+import dev.sluice.gateway.internal.proxy.ProxyRuntime;
 import dev.sluice.gateway.testkit.KafkaCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -142,6 +144,33 @@ class ClientTrafficTest {
             GATEWAY.harness().assertGatewayNode(cluster.controller().get());
             assertThat(admin.listTopics().names().get()).contains(topic);
         }
+    }
+
+    @Test
+    void megabyteFetchResponsesReachTheConsumerWhileTheyStillArriveAndEveryRecordChecksOut() throws Exception {
+        String topic = "traffic-large-fetches";
+        createTopic(topic, 2);
+        int count = 3_000;
+        String filler = "y".repeat(2_000);
+        Map<String, Object> producer = producerConfig();
+        producer.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        try (KafkaProducer<String, String> out = new KafkaProducer<>(producer)) {
+            for (int i = 0; i < count; i++) {
+                out.send(new ProducerRecord<>(topic, i % 2, "k" + i, i + ":" + filler));
+            }
+            out.flush();
+        }
+        ProxyRuntime runtime = Objects.requireNonNull(GATEWAY.gateway().runtime());
+        long streamedBefore = runtime.streamedResponses();
+
+        // Default fetch sizes: up to 1 MiB per partition and 50 MiB per response, so the consumer
+        // reading from the start gets answers of about 2 MiB, far more than one socket read.
+        List<ConsumerRecord<String, String>> records = consumeAll(topic, "large-fetch-reader", count, "read_uncommitted");
+
+        assertThat(records).hasSize(count);
+        assertThat(records).allSatisfy(r -> assertThat(r.value()).isEqualTo(r.key().substring(1) + ":" + filler));
+        assertThat(records.stream().map(ConsumerRecord::key).distinct().count()).isEqualTo(count);
+        assertThat(runtime.streamedResponses() - streamedBefore).as("Fetch responses streamed").isPositive();
     }
 
     private void createTopic(String topic, int partitions) throws Exception {

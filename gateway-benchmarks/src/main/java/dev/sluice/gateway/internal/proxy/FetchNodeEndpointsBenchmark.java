@@ -48,6 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #processor}: the whole {@link BrokerArrayProcessor}: the walk, and when endpoints
  *       are present, decoding them, telling the registry, rewriting, and a composite frame around
  *       the new endpoints (the records are not copied);
+ *   <li>{@link #streamed}: the same work when the response is streamed to the client as it arrives
+ *       ({@link ResponseStream}): a {@link StructureWalker.Cursor} fed the frame in 64 KiB pieces
+ *       finds the top-level tagged fields, and {@link BrokerArrayProcessor#processTail} rewrites
+ *       them to the same length;
  *   <li>{@link #fullDecode}: the baseline a proxy that decodes whole responses would pay.
  * </ul>
  */
@@ -63,6 +67,7 @@ public class FetchNodeEndpointsBenchmark {
     private static final int NODE_ENDPOINTS_TAG = 0;
     private static final int TOPICS = 4;
     private static final int RECORD_VALUE_BYTES = 1000;
+    private static final int PIECE = 64 * 1024;
 
     /** Record bytes in the whole response. */
     @Param({"65536", "1048576"})
@@ -90,7 +95,11 @@ public class FetchNodeEndpointsBenchmark {
         ByteBuf out = (ByteBuf) processor.process(session, frame.retain(), ApiKeys.FETCH, version);
         boolean rewritten = out != frame;
         out.release();
-        if (found != nodeEndpoints || rewritten != nodeEndpoints || processor.rewrites() != (nodeEndpoints ? 1 : 0)
+        int tail = streamed();
+        if (tail != frame.readableBytes() - (locateTaggedFields() - frame.readerIndex())) {
+            throw new IllegalStateException("the streamed walk found a tail of " + tail + " bytes");
+        }
+        if (found != nodeEndpoints || rewritten != nodeEndpoints || processor.rewrites() != (nodeEndpoints ? 2 : 0)
                 || frame.refCnt() != 1) {
             throw new IllegalStateException("node endpoints check failed: found=" + found
                     + ", rewritten=" + rewritten + ", refCnt=" + frame.refCnt());
@@ -142,6 +151,12 @@ public class FetchNodeEndpointsBenchmark {
         return data;
     }
 
+    private int locateTaggedFields() {
+        StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, version);
+        return walker.offsetOf(frame, Headers.responseBodyStart(frame, ApiKeys.FETCH, version), frame.writerIndex(),
+                walker.taggedFieldsIndex());
+    }
+
     /** Where the node endpoints value starts in the frame, or -1: the walk of {@code BrokerArrayProcessor}. */
     @Benchmark
     public int locate() {
@@ -169,6 +184,29 @@ public class FetchNodeEndpointsBenchmark {
     @Benchmark
     public int processor() {
         ByteBuf out = (ByteBuf) processor.process(session, frame.retain(), ApiKeys.FETCH, version);
+        int size = out.readableBytes();
+        out.release();
+        return size;
+    }
+
+    /** The cut-through path: the cursor over 64 KiB pieces, then the tail rewritten in place; result released. */
+    @Benchmark
+    public int streamed() {
+        int start = frame.readerIndex();
+        int length = frame.readableBytes();
+        StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, version);
+        StructureWalker.Cursor cursor = walker.cursor(length, true, walker.taggedFieldsIndex());
+        int to = 0;
+        while (true) {
+            int from = Math.min(cursor.offset(), to);
+            to = Math.min(length, to + PIECE);
+            if (cursor.advance(frame, start + from, from, to)) {
+                break;
+            }
+        }
+        int tailStart = cursor.offset();
+        ByteBuf out = (ByteBuf) processor.processTail(session, frame.retainedSlice(start + tailStart, length - tailStart),
+                ApiKeys.FETCH, version);
         int size = out.readableBytes();
         out.release();
         return size;

@@ -12,6 +12,7 @@ import dev.sluice.gateway.internal.codec.StructureWalker;
 import dev.sluice.gateway.internal.codec.Varints;
 import dev.sluice.gateway.routing.BrokerAddressRewriter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,6 +48,11 @@ import org.jspecify.annotations.Nullable;
 final class BrokerArrayProcessor implements ResponseProcessor {
 
     private static final int NODE_ENDPOINTS_TAG = 0;
+    /** Tag numbers of the filler field, of two- and three-byte varints: beyond any Kafka defines. */
+    private static final int PADDING_TAG_2 = 10_000;
+    private static final int PADDING_TAG_3 = 20_000;
+    /** The smallest filler field: a two-byte tag, a zero size. */
+    static final int MIN_FILLER = 3;
 
     /** Reads one generated entry class ({@code MetadataResponseBroker}, {@code NodeEndpoint}). */
     @FunctionalInterface
@@ -73,6 +79,7 @@ final class BrokerArrayProcessor implements ResponseProcessor {
     private final Map<ApiKeys, ArrayField> fields;
     private final BrokerRegistry registry;
     private final LongAdder rewrites = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
 
     private BrokerArrayProcessor(Map<ApiKeys, ArrayField> fields, BrokerRegistry registry) {
         this.fields = fields;
@@ -154,6 +161,176 @@ final class BrokerArrayProcessor implements ResponseProcessor {
         });
     }
 
+    /**
+     * Rewrites the node endpoints of a response that is already on its way to the client: {@code
+     * tail} is its top-level tagged-fields section, from its start to the end of the frame, and the
+     * bytes before it have been sent with the frame's original size. So the answer must keep the
+     * tail's length exactly. Rewritten endpoints that are shorter are followed by an unknown tagged
+     * field of zeros, which every client skips (KIP-482); endpoints that would be longer are left
+     * out, and the same filler takes their place: a client that misses an endpoint for a new leader
+     * refreshes its metadata instead, as KIP-951 has it do anyway when a response carries none.
+     *
+     * <p>Takes ownership of {@code tail}; returns a {@link ByteBuf} of the same length or a {@code
+     * CompletionStage<ByteBuf>}, as {@link #process} does, and if it throws, {@code tail} is still the
+     * caller's.
+     */
+    Object processTail(ProxySession session, ByteBuf tail, ApiKeys key, short version) {
+        ArrayField field = fields.get(key);
+        if (field == null || !field.tagged()) {
+            throw new IllegalArgumentException(key + " responses carry no tagged broker array");
+        }
+        int start = tail.readerIndex();
+        int limit = tail.writerIndex();
+        if (StructureWalker.skipTaggedFields(tail, start, limit) != limit) {
+            throw new CorruptFrameException("bytes after the top-level tagged fields of a " + key + " response");
+        }
+        Site site = locateTag(tail, start, limit);
+        if (site == null) {
+            return tail;
+        }
+        List<Message> entries = decode(tail, site, field, version);
+        if (entries.isEmpty()) {
+            return tail;
+        }
+        ApiMessage holder = field.holder.wrap(entries);
+        CompletableFuture<Void> ready = registry.learn(BrokerAddressRewriter.brokersIn(holder, version));
+        if (ready.isDone()) {
+            return rewriteInPlace(session, tail, site, holder, entries, version);
+        }
+        return ready.thenApply(v -> {
+            try {
+                return rewriteInPlace(session, tail, site, holder, entries, version);
+            } catch (RuntimeException e) {
+                tail.release();
+                throw e;
+            }
+        });
+    }
+
+    /** Node endpoint sets left out of a streamed response because the rewritten ones did not fit. */
+    long dropped() {
+        return dropped.sum();
+    }
+
+    private ByteBuf rewriteInPlace(ProxySession session, ByteBuf tail, Site site, ApiMessage holder,
+            List<Message> entries, short version) {
+        if (!BrokerAddressRewriter.rewrite(holder, version, session.addresses())) {
+            return tail;
+        }
+        int start = tail.readerIndex();
+        int length = tail.readableBytes();
+        long packed = Varints.getUnsignedVarint(tail, start, tail.writerIndex());
+        int count = Varints.value(packed);
+        int fieldsStart = start + Varints.length(packed);
+        int tagStart = site.tagSizeStart - 1; // tag 0 is a one-byte varint
+        int before = tagStart - fieldsStart; // tagged fields before tag 0: none when sorted, as Kafka writes them
+        int suffix = tail.writerIndex() - site.end;
+        ByteBufAllocator alloc = tail.alloc();
+        ByteBuf middle = encodeEndpoints(alloc, entries, version, true, true);
+        CompositeByteBuf out = alloc.compositeBuffer(5);
+        int size = tagStart + 1 - start + middle.readableBytes() + suffix;
+        if (size == length) {
+            out.addComponent(true, tail.retainedSlice(start, tagStart + 1 - start));
+            out.addComponent(true, middle);
+            rewrites.increment();
+        } else {
+            int lastTag = lastTag(tail, fieldsStart, count);
+            if (lastTag >= PADDING_TAG_2) {
+                middle.release();
+                out.release();
+                throw new IllegalStateException("a tagged field numbered " + lastTag
+                        + " leaves no room for the filler of a streamed response's rewritten node endpoints");
+            }
+            ByteBuf countBuf = alloc.buffer(5);
+            int withFiller = Varints.sizeOfUnsignedVarint(count + 1) + before + 1 + middle.readableBytes() + suffix;
+            if (length - withFiller >= MIN_FILLER) {
+                Varints.writeUnsignedVarint(countBuf, count + 1);
+                out.addComponent(true, countBuf);
+                out.addComponent(true, tail.retainedSlice(fieldsStart, before + 1));
+                out.addComponent(true, middle);
+                rewrites.increment();
+            } else {
+                // Tag 0 gives way to the filler: the count stays.
+                middle.release();
+                Varints.writeUnsignedVarint(countBuf, count);
+                out.addComponent(true, countBuf);
+                if (before > 0) {
+                    out.addComponent(true, tail.retainedSlice(fieldsStart, before));
+                }
+                dropped.increment();
+            }
+            int filled = out.readableBytes() + suffix;
+            if (suffix > 0) {
+                out.addComponent(true, tail.retainedSlice(site.end, suffix));
+            }
+            out.addComponent(true, filler(alloc, length - filled));
+            tail.release();
+            return out;
+        }
+        if (suffix > 0) {
+            out.addComponent(true, tail.retainedSlice(site.end, suffix));
+        }
+        tail.release();
+        return out;
+    }
+
+    /** The array of {@code entries}, preceded by its size as a varint when it is a tagged field's value. */
+    private static ByteBuf encodeEndpoints(ByteBufAllocator alloc, List<Message> entries, short version,
+            boolean compact, boolean sized) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        int arraySize = compact ? Varints.sizeOfUnsignedVarint(entries.size() + 1) : 4;
+        for (Message entry : entries) {
+            arraySize += entry.size(cache, version);
+        }
+        ByteBuf middle = alloc.buffer(arraySize + (sized ? 5 : 0));
+        if (sized) {
+            Varints.writeUnsignedVarint(middle, arraySize);
+        }
+        if (compact) {
+            Varints.writeUnsignedVarint(middle, entries.size() + 1);
+        } else {
+            middle.writeInt(entries.size());
+        }
+        ByteBufWritable out = new ByteBufWritable(middle);
+        for (Message entry : entries) {
+            entry.write(out, cache, version);
+        }
+        return middle;
+    }
+
+    /** The number of the last tag among the {@code count} tagged fields from {@code index} on. */
+    private static int lastTag(ByteBuf buf, int index, int count) {
+        int limit = buf.writerIndex();
+        int i = index;
+        int last = -1;
+        for (int n = 0; n < count; n++) {
+            long tag = Varints.getUnsignedVarint(buf, i, limit);
+            i += Varints.length(tag);
+            long size = Varints.getUnsignedVarint(buf, i, limit);
+            i += Varints.length(size) + Varints.value(size);
+            last = Varints.value(tag);
+        }
+        return last;
+    }
+
+    /** An unknown tagged field of exactly {@code bytes} bytes (at least {@link #MIN_FILLER}): tag, size, zeros. */
+    static ByteBuf filler(ByteBufAllocator alloc, int bytes) {
+        for (int tag : new int[] {PADDING_TAG_2, PADDING_TAG_3}) {
+            int tagBytes = Varints.sizeOfUnsignedVarint(tag);
+            for (int sizeBytes = 1; sizeBytes <= 5; sizeBytes++) {
+                int zeros = bytes - tagBytes - sizeBytes;
+                if (zeros >= 0 && Varints.sizeOfUnsignedVarint(zeros) == sizeBytes) {
+                    ByteBuf buf = alloc.buffer(bytes);
+                    Varints.writeUnsignedVarint(buf, tag);
+                    Varints.writeUnsignedVarint(buf, zeros);
+                    buf.writeZero(zeros);
+                    return buf;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no filler field is " + bytes + " bytes long");
+    }
+
     private static @Nullable Site locate(ByteBuf frame, ApiKeys key, short version, ArrayField field) {
         int limit = frame.writerIndex();
         int bodyStart = Headers.responseBodyStart(frame, key, version);
@@ -172,7 +349,12 @@ final class BrokerArrayProcessor implements ResponseProcessor {
         if (taggedField < 0) {
             return null;
         }
-        int index = walker.offsetOf(frame, bodyStart, limit, taggedField);
+        return locateTag(frame, walker.offsetOf(frame, bodyStart, limit, taggedField), limit);
+    }
+
+    /** The node endpoints (tag 0) in the tagged-fields section at {@code start}, or {@code null}. */
+    private static @Nullable Site locateTag(ByteBuf frame, int start, int limit) {
+        int index = start;
         long packed = Varints.getUnsignedVarint(frame, index, limit);
         int count = Varints.value(packed);
         index += Varints.length(packed);
@@ -217,26 +399,9 @@ final class BrokerArrayProcessor implements ResponseProcessor {
             return frame;
         }
         rewrites.increment();
-        ObjectSerializationCache cache = new ObjectSerializationCache();
-        int arraySize = site.compact ? Varints.sizeOfUnsignedVarint(entries.size() + 1) : 4;
-        for (Message entry : entries) {
-            arraySize += entry.size(cache, version);
-        }
         boolean tagged = site.tagSizeStart >= 0;
-        ByteBuf middle = frame.alloc().buffer(arraySize + (tagged ? 5 : 0));
-        if (tagged) {
-            // The tag number stays in the prefix; the value's size varint is rewritten with the value.
-            Varints.writeUnsignedVarint(middle, arraySize);
-        }
-        if (site.compact) {
-            Varints.writeUnsignedVarint(middle, entries.size() + 1);
-        } else {
-            middle.writeInt(entries.size());
-        }
-        ByteBufWritable out = new ByteBufWritable(middle);
-        for (Message entry : entries) {
-            entry.write(out, cache, version);
-        }
+        // The tag number stays in the prefix; the value's size varint is rewritten with the value.
+        ByteBuf middle = encodeEndpoints(frame.alloc(), entries, version, site.compact, tagged);
         int replacedFrom = tagged ? site.tagSizeStart : site.start;
         CompositeByteBuf composite = frame.alloc().compositeBuffer(3);
         composite.addComponent(true, frame.retainedSlice(frame.readerIndex(), replacedFrom - frame.readerIndex()));

@@ -53,6 +53,7 @@ public final class ProxyRuntime {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder upstreamAttempts = new LongAdder();
     private final LongAdder upstreamReadPauses = new LongAdder();
+    private final LongAdder streamedResponses = new LongAdder();
 
     public ProxyRuntime(ProxyConfig config, BrokerRegistry registry, Class<? extends SocketChannel> channelType,
             ChannelGroup clients, List<InterceptorSpec> interceptors, GatewayEventListener listener,
@@ -130,6 +131,21 @@ public final class ProxyRuntime {
     /** Counts a broker connection whose reads stopped because its client could take no more. */
     void upstreamReadPaused() {
         upstreamReadPauses.increment();
+    }
+
+    /** Counts a response passed to its client while it was still arriving. */
+    void responseStreamed() {
+        streamedResponses.increment();
+    }
+
+    /** Responses passed to their clients while still arriving from the broker (cut-through). */
+    public long streamedResponses() {
+        return streamedResponses.sum();
+    }
+
+    /** Streamed Fetch responses whose node endpoints were left out: the rewritten ones did not fit. */
+    public long nodeEndpointsDropped() {
+        return processors.nodeEndpointsDropped();
     }
 
     /** How often a client that could take no more bytes made the gateway stop reading its broker. */

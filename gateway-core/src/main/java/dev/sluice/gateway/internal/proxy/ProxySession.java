@@ -4,6 +4,7 @@ import dev.sluice.gateway.internal.codec.CorruptFrameException;
 import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.Frames;
 import dev.sluice.gateway.internal.codec.ProduceRequests;
+import dev.sluice.gateway.internal.codec.ResponseFrameDecoder;
 import dev.sluice.gateway.internal.intercept.InterceptorChain;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <p>Its two channels reach it through {@link SessionHandlers}. Not thread-safe: every method runs on
  * the client channel's event loop.
  */
-final class ProxySession {
+final class ProxySession implements ResponseFrameDecoder.StreamGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
 
@@ -65,6 +66,7 @@ final class ProxySession {
     private @Nullable Channel upstream;
     private @Nullable FrameDecoder clientDecoder;
     private @Nullable SessionInterceptors interceptors;
+    private @Nullable ResponseStream stream;
     private int nextUpstreamId;
     private boolean clientDirty;
     private boolean upstreamDirty;
@@ -155,6 +157,22 @@ final class ProxySession {
     }
 
     void onUpstreamRead(ByteBuf frame) {
+        if (closed) {
+            frame.release();
+            return;
+        }
+        ResponseStream s = stream;
+        if (s != null) {
+            try {
+                if (s.accept(frame)) {
+                    stream = null;
+                    s.finish();
+                }
+            } catch (RuntimeException e) {
+                onException("upstream", e);
+            }
+            return;
+        }
         if (frame.readableBytes() < Frames.MIN_RESPONSE_FRAME) {
             frame.release();
             onException("upstream", new CorruptFrameException("broker sent a response frame too short"));
@@ -178,7 +196,7 @@ final class ProxySession {
     }
 
     private void addUpstreamHandlers(Channel ch, String label) {
-        ch.pipeline().addLast("frames", new FrameDecoder(runtime.config.upstreamLimits(), false, label));
+        ch.pipeline().addLast("frames", new ResponseFrameDecoder(runtime.config.upstreamLimits(), label, this));
         ch.pipeline().addLast("session", new SessionHandlers.UpstreamSide(this));
     }
 
@@ -308,6 +326,51 @@ final class ProxySession {
     }
 
     /**
+     * Takes the response at the head of the upstream queue in pieces when nothing stands between it
+     * and the client: its answer is next for the client, no interceptor waits for it, and no
+     * processor must see it whole (see {@link ResponseProcessors#streamable}).
+     */
+    @Override
+    public boolean beginStream(int correlationId, int frameLength) {
+        if (closed || stream != null || upstreamQueue.isEmpty() || upstreamQueue.headUpstreamId() != correlationId
+                || upstreamQueue.headCallback() != null) {
+            return false;
+        }
+        long seq = upstreamQueue.headClientSeq();
+        short apiKey = upstreamQueue.headApiKey();
+        short apiVersion = upstreamQueue.headApiVersion();
+        if (!clientQueue.isHead(seq) || !clientQueue.isPending(seq) || !runtime.processors.streamable(apiKey)) {
+            return false;
+        }
+        upstreamQueue.removeHead();
+        stream = new ResponseStream(this, seq, clientQueue.correlationId(seq), apiKey, apiVersion, frameLength,
+                runtime.processors.tailCursor(apiKey, apiVersion, frameLength));
+        runtime.responseStreamed();
+        return true;
+    }
+
+    /** Writes part of a streamed answer to the client (ownership passes); flushed with the read. */
+    void writeClient(ByteBuf piece) {
+        if (closed) {
+            piece.release();
+            return;
+        }
+        client.write(piece, client.voidPromise());
+        clientDirty = true;
+    }
+
+    /** The last byte of the streamed answer of slot {@code seq} has been written. */
+    void streamEnded(long seq, int bytes) {
+        if (closed) {
+            return;
+        }
+        reportDelivery(seq, bytes);
+        clientQueue.removeHead(seq);
+        drainToClient();
+        resumeBelowInFlightLimit();
+    }
+
+    /**
      * Runs the response processor of {@code apiKey}, if any: returns the frame to deliver, or a
      * {@code CompletionStage<ByteBuf>}. Takes ownership of {@code frame}.
      */
@@ -393,7 +456,10 @@ final class ProxySession {
     }
 
     void reportDelivery(long seq, Object answer) {
-        int responseBytes = answer instanceof ByteBuf b ? b.readableBytes() : 0;
+        reportDelivery(seq, answer instanceof ByteBuf b ? b.readableBytes() : 0);
+    }
+
+    private void reportDelivery(long seq, int responseBytes) {
         bytesOut += responseBytes;
         if (!runtime.listener.isNoop()) {
             runtime.listener.requestCompleted(context, clientQueue.apiKey(seq), clientQueue.apiVersion(seq),
@@ -453,6 +519,10 @@ final class ProxySession {
         }
         closed = true;
         early.releaseAll();
+        if (stream != null) {
+            stream.release();
+            stream = null;
+        }
         clientQueue.releaseAll();
         upstreamQueue.closeAll();
         closeAfterFlush(client);

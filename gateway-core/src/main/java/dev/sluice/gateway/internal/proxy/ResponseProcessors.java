@@ -2,6 +2,8 @@ package dev.sluice.gateway.internal.proxy;
 
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.codec.Headers;
+import dev.sluice.gateway.internal.codec.ResponseLayouts;
+import dev.sluice.gateway.internal.codec.StructureWalker;
 import io.netty.buffer.ByteBuf;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -47,6 +49,38 @@ final class ResponseProcessors {
     /** Responses whose KIP-951 node endpoints were rewritten so far. */
     long nodeEndpointRewrites() {
         return endpoints.rewrites();
+    }
+
+    /** Streamed responses whose node endpoints were left out because the rewritten ones did not fit. */
+    long nodeEndpointsDropped() {
+        return endpoints.dropped();
+    }
+
+    /**
+     * Whether responses of {@code apiKey} may go to the client before all their bytes have arrived:
+     * those no processor reads, and Fetch, whose one rewritten part, the node endpoints, comes last.
+     */
+    boolean streamable(short apiKey) {
+        return forKey(apiKey) == null || apiKey == ApiKeys.FETCH.id;
+    }
+
+    /**
+     * The walk to the part of a streamed response that is rewritten when it is complete (the
+     * top-level tagged fields of a Fetch response that can carry node endpoints), or {@code null}
+     * when the whole response passes as it is.
+     */
+    StructureWalker.@Nullable Cursor tailCursor(short apiKey, short apiVersion, int frameLength) {
+        if (apiKey != ApiKeys.FETCH.id || apiVersion < FETCH_NODE_ENDPOINTS_VERSION) {
+            return null;
+        }
+        StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, apiVersion);
+        return walker.cursor(frameLength, ApiKeys.FETCH.responseHeaderVersion(apiVersion) >= 1,
+                walker.taggedFieldsIndex());
+    }
+
+    /** Rewrites the tail {@link #tailCursor} found, keeping its length; see {@link BrokerArrayProcessor#processTail}. */
+    Object processTail(ProxySession session, ByteBuf tail, short apiKey, short apiVersion) {
+        return endpoints.processTail(session, tail, ApiKeys.forId(apiKey), apiVersion);
     }
 
     @Nullable ResponseProcessor forKey(short apiKey) {
