@@ -8,6 +8,7 @@ import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.ClusterMonitor;
 import dev.sluice.gateway.internal.cluster.ListenerManager;
 import dev.sluice.gateway.internal.cluster.Route;
+import dev.sluice.gateway.internal.proxy.CompactRecvByteBufAllocator;
 import dev.sluice.gateway.internal.proxy.ProxyRuntime;
 import dev.sluice.gateway.internal.tls.ReloadableSslContext;
 import dev.sluice.gateway.internal.tls.TlsContexts;
@@ -15,7 +16,6 @@ import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
 import dev.sluice.gateway.tls.ServerTls;
 import dev.sluice.gateway.tls.UpstreamTls;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -153,7 +153,7 @@ public final class Gateway implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator()) // shared, not per channel
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new CompactRecvByteBufAllocator()) // shared, not per channel
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
         AtomicReference<ProxyRuntime> runtimeRef = new AtomicReference<>();

@@ -4,7 +4,6 @@ import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
-import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -35,8 +34,7 @@ final class EmbeddedSession implements AutoCloseable {
                 FrameLimits.unauthenticated(100 << 20), 1024, 10, 1000, 256 << 10, 1 << 20, "bench", 0);
         BrokerRegistry registry = BenchmarkFixtures.registry(BenchmarkFixtures.brokers(3));
         ProxySession session = newSession(registry, config, interceptors, client);
-        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
-        client.pipeline().addLast(decoder, session.clientHandler(decoder));
+        client.pipeline().addLast(session.clientHandler());
         session.attachUpstream(upstream);
         responses = new ByteBuf[maxRequests];
     }

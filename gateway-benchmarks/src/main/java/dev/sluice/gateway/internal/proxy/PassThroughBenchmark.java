@@ -140,7 +140,7 @@ public class PassThroughBenchmark {
      */
     static final class SessionSide extends ChannelInboundHandlerAdapter {
 
-        final ClientQueue clients = new ClientQueue(16);
+        final ClientQueue clients = new ClientQueue(16, false);
         final UpstreamQueue upstreams = new UpstreamQueue(16);
         private final DecodedApis decoded = DecodedApis.standard();
         int nextUpstreamId;

@@ -19,9 +19,13 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * accepted answers with error NONE, and only a finished exchange lets the client send anything
  * else).
  *
+ * <p>Each frame is passed on down the pipeline; a subclass that consumes the frames itself overrides
+ * {@link #frame}, and with it {@link #channelReadComplete}: nothing then reaches the next handler,
+ * and the inherited method would ask for another read whenever auto-read is off.
+ *
  * <p>Not sharable: one instance per channel, called on its event loop only.
  */
-public final class FrameDecoder extends ByteToMessageDecoder {
+public class FrameDecoder extends ByteToMessageDecoder {
 
     private enum AuthState { UNAUTHENTICATED, SASL_STEP_SUCCEEDED, AUTHENTICATED }
 
@@ -45,14 +49,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /** A {@code SaslAuthenticate} round was answered with error NONE by the broker. */
-    public void saslStepSucceeded() {
+    public final void saslStepSucceeded() {
         if (authState == AuthState.UNAUTHENTICATED) {
             authState = AuthState.SASL_STEP_SUCCEEDED;
         }
     }
 
     /** Whether the larger, authenticated limit is in force. */
-    public boolean authenticated() {
+    public final boolean authenticated() {
         return !limits.authenticating() || authState == AuthState.AUTHENTICATED;
     }
 
@@ -60,7 +64,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      * Whether the client has completed a SASL authentication that the broker accepted (tracked on
      * every listener, whether or not it enforces the pre-authentication limit).
      */
-    public boolean saslAuthenticated() {
+    public final boolean saslAuthenticated() {
         return authState == AuthState.AUTHENTICATED;
     }
 
@@ -82,7 +86,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (corrupt) {
             in.skipBytes(in.readableBytes());
             return;
@@ -114,8 +118,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             if (in.readableBytes() < frameLength) {
                 return;
             }
-            out.add(in.retainedSlice(start, frameLength));
+            ByteBuf frame = in.retainedSlice(start, frameLength);
             in.skipBytes(frameLength);
+            frame(ctx, frame, out);
         }
+    }
+
+    /**
+     * Takes each whole frame, in stream order: a retained slice of the inbound bytes, size prefix
+     * included, whose ownership passes. Adds it to {@code out}, to go on down the pipeline.
+     */
+    protected void frame(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+        out.add(frame);
     }
 }

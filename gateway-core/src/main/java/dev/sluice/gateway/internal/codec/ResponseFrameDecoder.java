@@ -17,12 +17,14 @@ import java.util.List;
  * client at the pace of the network, not after the gateway has held all of it.
  *
  * <p>One message per {@code decode} call: the gate is asked only once every earlier frame has been
- * handed on, so it sees the response queue as the frame finds it.
+ * handed on, so it sees the response queue as the frame finds it. Each message goes down the
+ * pipeline; a subclass that consumes them itself overrides {@link #emit}, and with it {@link
+ * #channelReadComplete}, as nothing then reaches the next handler.
  *
  * <p>The declared size is checked before anything else (zero, negative and over the limit close the
  * stream with a {@link CorruptFrameException}). Not sharable: one per channel, on its event loop.
  */
-public final class ResponseFrameDecoder extends ByteToMessageDecoder {
+public class ResponseFrameDecoder extends ByteToMessageDecoder {
 
     /** The smallest frame that is passed on in pieces; smaller ones are gathered whole. */
     public static final int STREAM_THRESHOLD = 32 * 1024;
@@ -56,7 +58,7 @@ public final class ResponseFrameDecoder extends ByteToMessageDecoder {
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (corrupt) {
             in.skipBytes(in.readableBytes());
             return;
@@ -64,8 +66,8 @@ public final class ResponseFrameDecoder extends ByteToMessageDecoder {
         int readable = in.readableBytes();
         if (streamRemaining > 0) {
             int piece = Math.min(streamRemaining, readable);
-            out.add(in.readRetainedSlice(piece));
             streamRemaining -= piece;
+            emit(ctx, in.readRetainedSlice(piece), out);
             return;
         }
         if (readable < Frames.SIZE_PREFIX) {
@@ -82,11 +84,19 @@ public final class ResponseFrameDecoder extends ByteToMessageDecoder {
         }
         int frameLength = Frames.SIZE_PREFIX + size;
         if (readable >= frameLength) {
-            out.add(in.readRetainedSlice(frameLength));
+            emit(ctx, in.readRetainedSlice(frameLength), out);
         } else if (frameLength >= STREAM_THRESHOLD && readable >= Frames.MIN_RESPONSE_FRAME
                 && gate.beginStream(in.getInt(start + Frames.RESPONSE_CORRELATION_ID), frameLength)) {
-            out.add(in.readRetainedSlice(readable));
             streamRemaining = frameLength - readable;
+            emit(ctx, in.readRetainedSlice(readable), out);
         }
+    }
+
+    /**
+     * Takes each whole frame or piece of a streamed one, in stream order, as a retained slice whose
+     * ownership passes. Adds it to {@code out}, to go on down the pipeline.
+     */
+    protected void emit(ChannelHandlerContext ctx, ByteBuf message, List<Object> out) {
+        out.add(message);
     }
 }

@@ -9,39 +9,31 @@ import org.jspecify.annotations.Nullable;
  * session connects, but a TLS handler may already hold decrypted data of the read that finished its
  * handshake; those frames wait here, in order, and go first once the broker is connected.
  *
- * <p>Owns the frames it holds. Not thread-safe: the session's event loop only. Allocates nothing
- * until the first frame is held, which on plaintext listeners never happens.
+ * <p>Owns the frames it holds. Not thread-safe: the session's event loop only. A session makes one
+ * when the first such frame arrives, which on plaintext listeners never happens.
  */
 final class EarlyFrames {
 
-    private @Nullable ArrayDeque<ByteBuf> frames;
+    private final ArrayDeque<ByteBuf> frames = new ArrayDeque<>(4);
 
     /**
      * Holds {@code frame} (ownership passes) and returns whether no more than {@code limit} frames are
      * held now; the caller refuses the connection when not.
      */
     boolean hold(ByteBuf frame, int limit) {
-        ArrayDeque<ByteBuf> held = frames;
-        if (held == null) {
-            held = new ArrayDeque<>(4);
-            frames = held;
-        }
-        held.add(frame);
-        return held.size() <= limit;
+        frames.add(frame);
+        return frames.size() <= limit;
     }
 
     /** The oldest frame held (ownership passes), or {@code null} when none is. */
     @Nullable ByteBuf poll() {
-        ArrayDeque<ByteBuf> held = frames;
-        return held == null ? null : held.poll();
+        return frames.poll();
     }
 
     /** Releases every frame held. */
     void releaseAll() {
-        ArrayDeque<ByteBuf> held = frames;
-        if (held != null) {
-            frames = null;
-            held.forEach(ByteBuf::release);
+        for (ByteBuf frame = frames.poll(); frame != null; frame = frames.poll()) {
+            frame.release();
         }
     }
 }

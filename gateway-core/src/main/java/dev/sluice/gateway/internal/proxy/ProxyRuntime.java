@@ -5,16 +5,15 @@ import dev.sluice.gateway.api.intercept.InterceptorSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.cluster.Route;
-import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -31,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class ProxyRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxyRuntime.class);
+    private static final int MAX_SHARED_SOFTWARE_STRINGS = 1024;
+    private static final int MAX_SHARED_SOFTWARE_STRING_LENGTH = 64;
 
     final ProxyConfig config;
     final BrokerRegistry registry;
@@ -39,26 +40,29 @@ public final class ProxyRuntime {
     final ResponseProcessors processors;
     final Class<? extends SocketChannel> channelType;
     /**
-     * One receive-size predictor for every upstream channel (each channel gets its own handle), not
-     * one per channel as Netty's default: idle connections are counted in bytes.
+     * One receive buffer allocator for every upstream channel (each channel gets its own small
+     * handle), not one per channel as Netty's default: idle connections are counted in bytes.
      */
-    final AdaptiveRecvByteBufAllocator upstreamReceiveAllocator = new AdaptiveRecvByteBufAllocator();
+    final CompactRecvByteBufAllocator upstreamReceiveAllocator = new CompactRecvByteBufAllocator();
+    final WriteBufferWaterMark upstreamWaterMark;
     final List<InterceptorSpec> interceptors;
     final GuardedListener listener;
     final @Nullable UpstreamTlsConnector upstreamTls;
     private final boolean[] interceptedKeys;
     private final AtomicLong connectionIds = new AtomicLong();
     private final ChannelGroup clients;
-    private final AtomicInteger connections = new AtomicInteger();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder upstreamAttempts = new LongAdder();
     private final LongAdder upstreamReadPauses = new LongAdder();
     private final LongAdder streamedResponses = new LongAdder();
+    private final ConcurrentHashMap<String, String> clientSoftware = new ConcurrentHashMap<>();
 
     public ProxyRuntime(ProxyConfig config, BrokerRegistry registry, Class<? extends SocketChannel> channelType,
             ChannelGroup clients, List<InterceptorSpec> interceptors, GatewayEventListener listener,
             @Nullable UpstreamTlsConnector upstreamTls) {
         this.config = config;
+        this.upstreamWaterMark = new WriteBufferWaterMark(config.writeBufferLowWaterMark(),
+                config.writeBufferHighWaterMark());
         this.upstreamTls = upstreamTls;
         this.registry = registry;
         this.processors = new ResponseProcessors(registry, apiVersions);
@@ -79,6 +83,24 @@ public final class ProxyRuntime {
         return apiKey >= 0 && interceptedKeys[apiKey];
     }
 
+    /**
+     * A client software name or version as an earlier connection reported it, if one did: a fleet of
+     * clients reports a handful, which every connection then shares. Keeps a bounded number of short
+     * strings; any other value is returned as is.
+     */
+    String sharedClientSoftware(String value) {
+        String shared = clientSoftware.get(value);
+        if (shared != null) {
+            return shared;
+        }
+        if (value.length() > MAX_SHARED_SOFTWARE_STRING_LENGTH
+                || clientSoftware.size() >= MAX_SHARED_SOFTWARE_STRINGS) {
+            return value;
+        }
+        shared = clientSoftware.putIfAbsent(value, value);
+        return shared != null ? shared : value;
+    }
+
     long nextConnectionId() {
         return connectionIds.incrementAndGet();
     }
@@ -95,10 +117,10 @@ public final class ProxyRuntime {
 
     private void accept(SocketChannel ch, Route route, ListenerSpec spec) {
         accepted.increment();
-        int open = connections.incrementAndGet();
-        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+        clients.add(ch);
         SessionContext context = new SessionContext(nextConnectionId(), config.gatewayName(), route, spec,
                 ch.remoteAddress());
+        int open = clients.size();
         if (open > config.maxConnections()) {
             String reason = open - 1 + " client connections open, the limit is " + config.maxConnections();
             LOG.warn("Refusing connection from {}: {}", ch.remoteAddress(), reason);
@@ -106,7 +128,6 @@ public final class ProxyRuntime {
             ch.close();
             return;
         }
-        clients.add(ch);
         if (route.usesTls()) {
             TlsAcceptor.install(this, ch, context); // the session starts once the handshake succeeded
         } else {
@@ -117,9 +138,7 @@ public final class ProxyRuntime {
     /** Pairs an accepted (and, on a TLS listener, handshaken) client channel with an upstream one. */
     void startSession(Channel ch, SessionContext context) {
         ProxySession session = new ProxySession(this, ch, context);
-        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
-        ch.pipeline().addLast("frames", decoder);
-        ch.pipeline().addLast("session", session.clientHandler(decoder));
+        ch.pipeline().addLast("session", session.clientHandler());
         session.connectUpstream();
     }
 
@@ -168,12 +187,12 @@ public final class ProxyRuntime {
         return accepted.sum();
     }
 
-    /** Client connections open now. */
+    /** Client connections open now, refused ones included until they have closed. */
     public int openConnections() {
-        return connections.get();
+        return clients.size();
     }
 
-    /** Every open client channel. */
+    /** Every open client channel, refused ones included until they have closed. */
     public ChannelGroup clients() {
         return clients;
     }

@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
@@ -42,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * upstream, in send order, which is the order the broker answers in. They differ once interceptors
  * delay, short-circuit or add requests.
  *
- * <p>Backpressure ({@link ClientReads}): the client is not read while the upstream connection is
- * unwritable, while the in-flight limit is reached, or while the upstream connection is being opened
- * (frames a TLS handler already decrypted wait in {@link EarlyFrames}); the upstream
- * connection is not read while the client is unwritable.
+ * <p>Backpressure: the client is not read while the upstream connection is unwritable, while the
+ * in-flight limit is reached, or while the upstream connection is being opened (frames a TLS handler
+ * already decrypted wait in {@link EarlyFrames}); each reason is set and lifted on its own, and the
+ * client is read only while none is set. The upstream connection is not read while the client is
+ * unwritable.
  *
  * <p>Its two channels reach it through {@link SessionHandlers}. Not thread-safe: every method runs on
  * the client channel's event loop.
@@ -54,20 +54,26 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxySession.class);
 
+    /** Client reads pause: the broker connection is being opened. */
+    private static final int CONNECTING = 1;
+    /** Client reads pause: the broker connection has more queued for writing than its high water mark. */
+    private static final int UPSTREAM_UNWRITABLE = 2;
+    /** Client reads pause: the client has as many requests awaiting answers as it may have. */
+    private static final int IN_FLIGHT = 4;
+
     final ProxyRuntime runtime;
     final Channel client;
     final SessionContext context;
     final ClientQueue clientQueue;
     final UpstreamQueue upstreamQueue;
-    private final IdentityWatch identity;
-    private final AdvertisedAddresses addresses;
-    private final EarlyFrames early = new EarlyFrames();
-    private final ClientReads reads;
+    private final SessionHandlers.ClientSide clientSide;
+    private @Nullable AdvertisedAddresses addresses;
+    private @Nullable EarlyFrames early;
     private @Nullable Channel upstream;
-    private @Nullable FrameDecoder clientDecoder;
     private @Nullable SessionInterceptors interceptors;
     private @Nullable ResponseStream stream;
     private int nextUpstreamId;
+    private int readPauses = CONNECTING;
     private boolean clientDirty;
     private boolean upstreamDirty;
     private boolean inClientRead;
@@ -80,20 +86,18 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
         this.runtime = runtime;
         this.client = client;
         this.context = context;
-        this.reads = new ClientReads(client);
         // Idle and lightly used connections keep a handful in flight; the queues double when needed.
-        // Starting small keeps an idle connection's heap low (each slot costs ~40 B over 11 arrays).
+        // Starting small keeps an idle connection's heap low (each slot costs 28 to 44 B over 4 to 7 arrays).
         int initial = Math.min(runtime.config.maxInFlightRequests(), 4);
-        this.clientQueue = new ClientQueue(initial);
+        this.clientQueue = new ClientQueue(initial, !runtime.listener.isNoop());
         this.upstreamQueue = new UpstreamQueue(initial);
-        this.identity = new IdentityWatch(context);
-        this.addresses = new AdvertisedAddresses(context.route().strategy(), context);
+        this.clientSide = new SessionHandlers.ClientSide(this, runtime.config.clientLimits());
         runtime.listener.connectionOpened(context);
     }
 
-    ChannelHandler clientHandler(FrameDecoder decoder) {
-        this.clientDecoder = decoder;
-        return new SessionHandlers.ClientSide(this);
+    /** The client channel's handler: its frame decoder, which hands the frames to this session. */
+    FrameDecoder clientHandler() {
+        return clientSide;
     }
 
     /** Opens the upstream connection; client reads start once it is up. */
@@ -103,20 +107,29 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
                 channel -> {
                     upstream = channel;
                     replayEarlyFrames();
-                    reads.resume(ClientReads.CONNECTING, !closed);
+                    resumeReads(CONNECTING);
                 },
                 this::reject)).connect(context.listener());
     }
 
     /** The addresses this connection's clients are told: those of the route it came in on. */
     AdvertisedAddresses addresses() {
-        return addresses;
+        AdvertisedAddresses a = addresses;
+        if (a == null) {
+            a = new AdvertisedAddresses(context.route().strategy(), context);
+            addresses = a;
+        }
+        return a;
     }
 
     /** Sends the frames that arrived before the broker connection opened, as one client read. */
     private void replayEarlyFrames() {
-        for (ByteBuf frame = early.poll(); frame != null; frame = early.poll()) {
-            onClientRead(frame); // once the session closes, it releases the rest
+        EarlyFrames held = early;
+        if (held != null) {
+            early = null;
+            for (ByteBuf frame = held.poll(); frame != null; frame = held.poll()) {
+                onClientRead(frame); // once the session closes, it releases the rest
+            }
         }
         onClientReadComplete();
     }
@@ -189,15 +202,14 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
     void onUpstreamWritabilityChanged() {
         Channel up = upstream;
         if (up == null || up.isWritable()) {
-            reads.resume(ClientReads.UPSTREAM_UNWRITABLE, !closed);
+            resumeReads(UPSTREAM_UNWRITABLE);
         } else {
-            reads.pause(ClientReads.UPSTREAM_UNWRITABLE);
+            pauseReads(UPSTREAM_UNWRITABLE);
         }
     }
 
     private void addUpstreamHandlers(Channel ch, String label) {
-        ch.pipeline().addLast("frames", new ResponseFrameDecoder(runtime.config.upstreamLimits(), label, this));
-        ch.pipeline().addLast("session", new SessionHandlers.UpstreamSide(this));
+        ch.pipeline().addLast("session", new SessionHandlers.UpstreamSide(this, runtime.config.upstreamLimits(), label));
     }
 
     /**
@@ -207,7 +219,7 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
     void attachUpstream(Channel ch) {
         addUpstreamHandlers(ch, "broker");
         upstream = ch;
-        reads.resume(ClientReads.CONNECTING, !closed);
+        resumeReads(CONNECTING);
     }
 
     // ---------------------------------------------------------------- requests
@@ -219,7 +231,12 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
             return;
         }
         if (up == null) {
-            if (!early.hold(frame, runtime.config.maxInFlightRequests())) {
+            EarlyFrames held = early;
+            if (held == null) {
+                held = new EarlyFrames();
+                early = held;
+            }
+            if (!held.hold(frame, runtime.config.maxInFlightRequests())) {
                 reject("more than " + runtime.config.maxInFlightRequests()
                         + " requests before the broker connection was open");
             }
@@ -241,13 +258,13 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
             reject("the gateway does not support " + apiName(apiKey) + " v" + apiVersion);
             return;
         }
-        identity.watch(frame, apiKey, apiVersion);
+        IdentityWatch.watch(runtime, context, frame, apiKey, apiVersion);
         boolean expectsResponse = apiKey != ApiKeys.PRODUCE.id || ProduceRequests.acks(frame, apiVersion) != 0;
         if (runtime.intercepted(apiKey)) {
             SessionInterceptors session = interceptors();
             List<InterceptorChain.Named> applicable = session.applicable(apiKey, apiVersion);
             if (!applicable.isEmpty()) {
-                context.authenticated(clientDecoder != null && clientDecoder.saslAuthenticated());
+                context.authenticated(clientSide.saslAuthenticated());
                 long seq = expectsResponse ? clientQueue.add(correlationId, apiKey, apiVersion, now(), size) : -1;
                 checkInFlightLimit();
                 new Exchange(this, frame, ApiKeys.forId(apiKey), apiVersion, seq).run(session.chain(), applicable);
@@ -476,9 +493,7 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
 
     /** Called by the SaslAuthenticate processor when the broker accepted an authentication step. */
     void saslStepSucceeded() {
-        if (clientDecoder != null) {
-            clientDecoder.saslStepSucceeded();
-        }
+        clientSide.saslStepSucceeded();
     }
 
     // ---------------------------------------------------------------- flow control and lifecycle
@@ -489,13 +504,27 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
 
     private void checkInFlightLimit() {
         if (clientQueue.size() >= runtime.config.maxInFlightRequests()) {
-            reads.pause(ClientReads.IN_FLIGHT);
+            pauseReads(IN_FLIGHT);
         }
     }
 
     private void resumeBelowInFlightLimit() {
-        if (reads.pausedFor(ClientReads.IN_FLIGHT) && clientQueue.size() < runtime.config.maxInFlightRequests()) {
-            reads.resume(ClientReads.IN_FLIGHT, !closed);
+        if ((readPauses & IN_FLIGHT) != 0 && clientQueue.size() < runtime.config.maxInFlightRequests()) {
+            resumeReads(IN_FLIGHT);
+        }
+    }
+
+    /** Stops reading the client for {@code reason}. */
+    private void pauseReads(int reason) {
+        readPauses |= reason;
+        client.config().setAutoRead(false);
+    }
+
+    /** Lifts {@code reason}; reading resumes when no other reason remains and the session is open. */
+    private void resumeReads(int reason) {
+        readPauses &= ~reason;
+        if (readPauses == 0 && !closed) {
+            client.config().setAutoRead(true);
         }
     }
 
@@ -518,7 +547,11 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
             return;
         }
         closed = true;
-        early.releaseAll();
+        EarlyFrames held = early;
+        if (held != null) {
+            early = null;
+            held.releaseAll();
+        }
         if (stream != null) {
             stream.release();
             stream = null;

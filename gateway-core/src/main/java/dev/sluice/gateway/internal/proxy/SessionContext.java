@@ -28,6 +28,7 @@ final class SessionContext implements ConnectionContext {
     private @Nullable String softwareVersion;
     private @Nullable String saslMechanism;
     private @Nullable String saslPrincipal;
+    private boolean clientIdKnown;
     private boolean authenticated;
     private @Nullable Map<AttributeKey<?>, Object> attributes;
 
@@ -80,8 +81,15 @@ final class SessionContext implements ConnectionContext {
         return clientId;
     }
 
+    /** Records the client id of the first request; {@code null} when it sent none. */
     void clientId(@Nullable String value) {
         this.clientId = value;
+        this.clientIdKnown = true;
+    }
+
+    /** Whether {@link #clientId(String)} has been recorded. */
+    boolean clientIdKnown() {
+        return clientIdKnown;
     }
 
     @Override

@@ -6,12 +6,14 @@ import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.internal.tls.UpstreamTlsConnector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the upstream connection of one client connection, on the client's event loop: to the broker
  * its listener stands for, or, for the bootstrap listener, to the known brokers in rotation and then
- * the configured bootstrap servers, trying each in turn until one answers. With upstream TLS the
+ * the configured bootstrap servers, trying each in turn until one answers within the connect
+ * timeout (which covers resolving the broker's name as well). With upstream TLS the
  * connection counts as open once its handshake succeeded; a broker whose certificate is refused is
  * treated as unreachable.
  */
@@ -76,16 +79,15 @@ final class UpstreamConnector {
             return;
         }
         HostPort address = candidates.get(index);
-        ProxyConfig config = runtime.config;
+        int timeoutMillis = runtime.config.connectTimeoutMillis();
         runtime.upstreamConnectionAttempted();
-        new Bootstrap()
+        ChannelFuture connecting = new Bootstrap()
                 .group(loop)
                 .channel(runtime.channelType)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0) // the deadline is ours: the channel would keep Netty's
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, runtime.upstreamReceiveAllocator)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, runtime.upstreamWaterMark)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -96,25 +98,33 @@ final class UpstreamConnector {
                         target.initChannel(ch, "broker " + address);
                     }
                 })
-                .connect(address.host(), address.port())
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        LOG.debug("Upstream {} unreachable for {}: {}", address, describedAs, f.cause().toString());
-                        connect(candidates, index + 1);
-                        return;
-                    }
-                    UpstreamTlsConnector.handshake(f.channel(), address).whenComplete((v, error) -> {
-                        if (error != null) {
-                            LOG.warn("{} (for {})", error.getMessage(), describedAs);
-                            f.channel().close();
-                            connect(candidates, index + 1);
-                        } else if (abandoned.getAsBoolean()) {
-                            f.channel().close();
-                        } else {
-                            target.connected(f.channel());
-                        }
-                    });
-                });
+                .connect(address.host(), address.port());
+        ScheduledFuture<?> deadline = timeoutMillis > 0 && !connecting.isDone()
+                ? loop.schedule(() -> connecting.cancel(false), timeoutMillis, TimeUnit.MILLISECONDS)
+                : null;
+        connecting.addListener((ChannelFutureListener) f -> {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            if (!f.isSuccess()) {
+                f.channel().close();
+                LOG.debug("Upstream {} unreachable for {}: {}", address, describedAs,
+                        f.isCancelled() ? "no connection within " + timeoutMillis + " ms" : f.cause().toString());
+                connect(candidates, index + 1);
+                return;
+            }
+            UpstreamTlsConnector.handshake(f.channel(), address).whenComplete((v, error) -> {
+                if (error != null) {
+                    LOG.warn("{} (for {})", error.getMessage(), describedAs);
+                    f.channel().close();
+                    connect(candidates, index + 1);
+                } else if (abandoned.getAsBoolean()) {
+                    f.channel().close();
+                } else {
+                    target.connected(f.channel());
+                }
+            });
+        });
     }
 
     /** Helper for sessions: a target from three callbacks. */

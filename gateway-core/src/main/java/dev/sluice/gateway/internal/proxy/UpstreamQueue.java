@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
  * The requests sent on one upstream connection that await the broker's response, in send order (the
  * order the broker answers in).
  *
- * <p>Each entry knows its upstream correlation id, API key and version, and where the response goes:
- * straight to a client slot (the pass-through path: a sequence number, nothing allocated) or to a
- * callback (an interceptor's {@code proceed} or {@code send}, which decode the response).
+ * <p>Each entry knows its upstream correlation id, API key and version (packed in one long), and
+ * where the response goes: straight to a client slot (the pass-through path: a sequence number,
+ * nothing allocated) or to a callback (an interceptor's {@code proceed} or {@code send}, which
+ * decode the response). The callbacks' array is allocated with the first callback.
  *
  * <p>Not thread-safe: used on one event loop only.
  */
@@ -23,11 +24,9 @@ final class UpstreamQueue {
         void onClosed();
     }
 
-    private int[] upstreamIds;
-    private short[] apiKeys;
-    private short[] apiVersions;
+    private long[] headers;
     private long[] clientSeqs;
-    private @Nullable Callback[] callbacks;
+    private @Nullable Callback @Nullable [] callbacks;
     private int mask;
     private long head;
     private long tail;
@@ -37,11 +36,8 @@ final class UpstreamQueue {
     }
 
     private void allocate(int capacity) {
-        upstreamIds = new int[capacity];
-        apiKeys = new short[capacity];
-        apiVersions = new short[capacity];
+        headers = new long[capacity];
         clientSeqs = new long[capacity];
-        callbacks = new Callback[capacity];
         mask = capacity - 1;
     }
 
@@ -57,56 +53,57 @@ final class UpstreamQueue {
     void addForClient(int upstreamId, short apiKey, short apiVersion, long clientSeq) {
         int i = append(upstreamId, apiKey, apiVersion);
         clientSeqs[i] = clientSeq;
-        callbacks[i] = null;
     }
 
     /** A request whose response goes to {@code callback}. */
     void addForCallback(int upstreamId, short apiKey, short apiVersion, Callback callback) {
         int i = append(upstreamId, apiKey, apiVersion);
         clientSeqs[i] = -1;
-        callbacks[i] = callback;
+        Callback[] cbs = callbacks;
+        if (cbs == null) {
+            cbs = new Callback[headers.length];
+            callbacks = cbs;
+        }
+        cbs[i] = callback;
     }
 
     private int append(int upstreamId, short apiKey, short apiVersion) {
-        if (size() == apiKeys.length) {
+        if (size() == headers.length) {
             grow();
         }
         int i = (int) tail++ & mask;
-        upstreamIds[i] = upstreamId;
-        apiKeys[i] = apiKey;
-        apiVersions[i] = apiVersion;
+        headers[i] = (long) upstreamId << 32 | (apiKey & 0xFFFFL) << 16 | (apiVersion & 0xFFFFL);
         return i;
     }
 
     private void grow() {
-        int[] ids = upstreamIds;
-        short[] keys = apiKeys;
-        short[] versions = apiVersions;
+        long[] hs = headers;
         long[] seqs = clientSeqs;
         Callback[] cbs = callbacks;
         int oldMask = mask;
-        allocate(apiKeys.length << 1);
+        allocate(headers.length << 1);
+        callbacks = cbs == null ? null : new Callback[headers.length];
         for (long seq = head; seq < tail; seq++) {
             int from = (int) seq & oldMask;
             int to = (int) seq & mask;
-            upstreamIds[to] = ids[from];
-            apiKeys[to] = keys[from];
-            apiVersions[to] = versions[from];
+            headers[to] = hs[from];
             clientSeqs[to] = seqs[from];
-            callbacks[to] = cbs[from];
+            if (cbs != null) {
+                callbacks[to] = cbs[from];
+            }
         }
     }
 
     int headUpstreamId() {
-        return upstreamIds[(int) head & mask];
+        return (int) (headers[(int) head & mask] >>> 32);
     }
 
     short headApiKey() {
-        return apiKeys[(int) head & mask];
+        return (short) (headers[(int) head & mask] >>> 16);
     }
 
     short headApiVersion() {
-        return apiVersions[(int) head & mask];
+        return (short) headers[(int) head & mask];
     }
 
     /** The client slot of the head entry, or -1 when its response goes to a callback. */
@@ -116,18 +113,22 @@ final class UpstreamQueue {
 
     /** The callback of the head entry, or {@code null} when its response goes to a client slot. */
     @Nullable Callback headCallback() {
-        return callbacks[(int) head & mask];
+        Callback[] cbs = callbacks;
+        return cbs == null ? null : cbs[(int) head & mask];
     }
 
     void removeHead() {
-        callbacks[(int) head & mask] = null;
+        Callback[] cbs = callbacks;
+        if (cbs != null) {
+            cbs[(int) head & mask] = null;
+        }
         head++;
     }
 
     /** Tells every callback still waiting that the connection closed, and empties the queue. */
     void closeAll() {
         while (head < tail) {
-            Callback callback = callbacks[(int) head & mask];
+            Callback callback = headCallback();
             removeHead();
             if (callback != null) {
                 callback.onClosed();

@@ -15,7 +15,7 @@ class QueuesTest {
 
     @Test
     void answersLeaveInRequestOrderWhateverOrderTheyArriveIn() {
-        ClientQueue queue = new ClientQueue(4);
+        ClientQueue queue = new ClientQueue(4, true);
         long first = queue.add(10, FETCH, (short) 17, 0, 100);
         long second = queue.add(11, FETCH, (short) 17, 0, 100);
         long third = queue.add(12, FETCH, (short) 17, 0, 100);
@@ -35,7 +35,7 @@ class QueuesTest {
 
     @Test
     void theQueueGrowsPastItsCapacityAcrossTheWrapPointKeepingOrderAndFields() {
-        ClientQueue queue = new ClientQueue(4);
+        ClientQueue queue = new ClientQueue(4, true);
         for (int i = 0; i < 3; i++) {
             queue.removeHead(queue.add(i, FETCH, (short) 1, 0, 1));
         }
@@ -56,7 +56,7 @@ class QueuesTest {
 
     @Test
     void aCloseMarkerWaitsForTheAnswersBeforeIt() {
-        ClientQueue queue = new ClientQueue(4);
+        ClientQueue queue = new ClientQueue(4, true);
         long first = queue.add(1, FETCH, (short) 1, 0, 1);
         long closing = queue.add(2, FETCH, (short) 1, 0, 1);
         queue.markClose(closing);
@@ -69,7 +69,7 @@ class QueuesTest {
 
     @Test
     void releaseAllReleasesEveryAnswerStillHeld() {
-        ClientQueue queue = new ClientQueue(4);
+        ClientQueue queue = new ClientQueue(4, true);
         ByteBuf held = Unpooled.buffer(8);
         queue.add(1, FETCH, (short) 1, 0, 1);
         long second = queue.add(2, FETCH, (short) 1, 0, 1);
@@ -115,6 +115,80 @@ class QueuesTest {
         }
         queue.closeAll();
         assertThat(heard).as("the 10 callbacks still waiting hear of the close").hasSize(10).containsOnly("closed");
+        assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void idsKeysAndVersionsKeepTheirSignsAndRanges() {
+        int[] ids = {0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x0000_FFFF, 0xFFFF_0000};
+        short[] shorts = {0, -1, Short.MIN_VALUE, Short.MAX_VALUE, 0x00FF, (short) 0xFF00};
+        ClientQueue client = new ClientQueue(4, true);
+        UpstreamQueue upstream = new UpstreamQueue(4);
+        for (int id : ids) {
+            for (short key : shorts) {
+                for (short version : shorts) {
+                    long seq = client.add(id, key, version, 0, 1);
+                    assertThat(client.correlationId(seq)).isEqualTo(id);
+                    assertThat(client.apiKey(seq)).isEqualTo(key);
+                    assertThat(client.apiVersion(seq)).isEqualTo(version);
+                    client.removeHead(seq);
+                    upstream.addForClient(id, key, version, seq);
+                    assertThat(upstream.headUpstreamId()).isEqualTo(id);
+                    assertThat(upstream.headApiKey()).isEqualTo(key);
+                    assertThat(upstream.headApiVersion()).isEqualTo(version);
+                    upstream.removeHead();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnmeasuredQueueKeepsOrderAndAnswers() {
+        ClientQueue queue = new ClientQueue(4, false);
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            seqs.add(queue.add(100 + i, FETCH, (short) 17, 0, 0));
+        }
+        for (int i = 9; i >= 0; i--) {
+            queue.markReady(seqs.get(i), "answer " + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(queue.readyHead()).isEqualTo(seqs.get(i));
+            assertThat(queue.correlationId(seqs.get(i))).isEqualTo(100 + i);
+            assertThat(queue.pollHead()).isEqualTo("answer " + i);
+        }
+        assertThat(queue.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFirstCallbackAfterTheQueueGrewAndLaterGrowthKeepEveryTarget() {
+        UpstreamQueue queue = new UpstreamQueue(4);
+        UpstreamQueue.Callback callback = new UpstreamQueue.Callback() {
+            @Override
+            public void onResponse(ByteBuf frame, short apiKey, short apiVersion) {
+            }
+
+            @Override
+            public void onClosed() {
+            }
+        };
+        for (int i = 0; i < 100; i++) {
+            if (i >= 10 && i % 3 == 0) {
+                queue.addForCallback(i, FETCH, (short) 17, callback);
+            } else {
+                queue.addForClient(i, FETCH, (short) 17, i);
+            }
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(queue.headUpstreamId()).isEqualTo(i);
+            if (i >= 10 && i % 3 == 0) {
+                assertThat(queue.headCallback()).isSameAs(callback);
+            } else {
+                assertThat(queue.headCallback()).isNull();
+                assertThat(queue.headClientSeq()).isEqualTo(i);
+            }
+            queue.removeHead();
+        }
         assertThat(queue.isEmpty()).isTrue();
     }
 }

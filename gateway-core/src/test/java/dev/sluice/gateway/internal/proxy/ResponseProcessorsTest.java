@@ -1,11 +1,11 @@
 package dev.sluice.gateway.internal.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.gateway.api.ListenerSpec;
+import dev.sluice.gateway.api.intercept.ConnectionContext;
+import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
-import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.KafkaWire;
 import dev.sluice.gateway.internal.codec.ResponseSamples;
@@ -13,9 +13,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -102,15 +102,21 @@ class ResponseProcessorsTest {
 
     // ------------------------------------------------------------------ SaslAuthenticate
 
-    private ProxySession session(FrameDecoder decoder, EmbeddedChannel client) {
+    /** A session on {@code client}, its handler in the pipeline, no upstream attached; rejections go to {@code rejections}. */
+    private ProxySession session(EmbeddedChannel client, List<String> rejections) {
         ProxyConfig config = new ProxyConfig(new FrameLimits(MAX, MAX_BEFORE_AUTH, true),
                 FrameLimits.unauthenticated(MAX), 5, 10, 1_000, 32 * 1024, 64 * 1024, "test", 0);
+        GatewayEventListener listener = new GatewayEventListener() {
+            @Override
+            public void connectionRejected(ConnectionContext connection, String reason) {
+                rejections.add(reason);
+            }
+        };
         ProxyRuntime runtime = new ProxyRuntime(config, registry, NioSocketChannel.class,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), java.util.List.of(),
-                dev.sluice.gateway.api.observe.GatewayEventListener.noop(), null);
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), List.of(), listener, null);
         ProxySession session = new ProxySession(runtime, client, new SessionContext(1, "test",
                 registry.routes().get(0), ListenerSpec.bootstrap(9092), new java.net.InetSocketAddress("127.0.0.1", 1)));
-        session.clientHandler(decoder);
+        client.pipeline().addLast(session.clientHandler());
         return session;
     }
 
@@ -124,17 +130,19 @@ class ResponseProcessorsTest {
     @Test
     void aSuccessfulSaslAuthenticateLiftsThePreAuthenticationLimitAtEveryVersion() {
         for (short version = 0; version <= ApiKeys.SASL_AUTHENTICATE.latestVersion(true); version++) {
-            FrameDecoder decoder = new FrameDecoder(new FrameLimits(MAX, MAX_BEFORE_AUTH, true), true, "client");
-            EmbeddedChannel client = new EmbeddedChannel(decoder);
+            EmbeddedChannel client = new EmbeddedChannel();
+            List<String> rejections = new ArrayList<>();
             try {
-                ProxySession session = session(decoder, client);
+                ProxySession session = session(client, rejections);
                 ByteBuf frame = KafkaWire.responseFrame(ApiKeys.SASL_AUTHENTICATE, version, 1,
                         new SaslAuthenticateResponseData().setAuthBytes(new byte[] {1}));
                 assertThat(processors.forKey(ApiKeys.SASL_AUTHENTICATE.id)
                         .process(session, frame, ApiKeys.SASL_AUTHENTICATE, version)).isSameAs(frame);
                 frame.release();
                 client.writeInbound(bigRequest(MAX));
-                assertThat(decoder.authenticated()).as("v%d", version).isTrue();
+                assertThat(session.clientHandler().authenticated()).as("v%d", version).isTrue();
+                assertThat(rejections).as("v%d", version).isEmpty();
+                assertThat(client.isOpen()).as("v%d", version).isTrue();
             } finally {
                 client.finishAndReleaseAll();
             }
@@ -144,19 +152,19 @@ class ResponseProcessorsTest {
     @Test
     void aFailedSaslAuthenticateKeepsThePreAuthenticationLimit() {
         short version = ApiKeys.SASL_AUTHENTICATE.latestVersion(true);
-        FrameDecoder decoder = new FrameDecoder(new FrameLimits(MAX, MAX_BEFORE_AUTH, true), true, "client");
-        EmbeddedChannel client = new EmbeddedChannel(decoder);
+        EmbeddedChannel client = new EmbeddedChannel();
+        List<String> rejections = new ArrayList<>();
         try {
-            ProxySession session = session(decoder, client);
+            ProxySession session = session(client, rejections);
             ByteBuf frame = KafkaWire.responseFrame(ApiKeys.SASL_AUTHENTICATE, version, 1,
                     new SaslAuthenticateResponseData().setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code())
                             .setErrorMessage("bad password"));
             processors.forKey(ApiKeys.SASL_AUTHENTICATE.id).process(session, frame, ApiKeys.SASL_AUTHENTICATE, version);
             frame.release();
-            assertThatThrownBy(() -> client.writeInbound(bigRequest(MAX_BEFORE_AUTH + 1)))
-                    .isInstanceOf(DecoderException.class)
-                    .hasMessageContaining("before authentication");
-            assertThat(decoder.authenticated()).isFalse();
+            client.writeInbound(bigRequest(MAX_BEFORE_AUTH + 1));
+            assertThat(rejections).singleElement().asString().contains("before authentication");
+            assertThat(client.isOpen()).isFalse();
+            assertThat(session.clientHandler().authenticated()).isFalse();
         } finally {
             client.finishAndReleaseAll();
         }

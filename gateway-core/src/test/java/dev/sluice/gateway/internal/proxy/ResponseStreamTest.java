@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.gateway.api.ListenerSpec;
 import dev.sluice.gateway.api.observe.GatewayEventListener;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
-import dev.sluice.gateway.internal.codec.FrameDecoder;
 import dev.sluice.gateway.internal.codec.FrameLimits;
 import dev.sluice.gateway.internal.codec.KafkaWire;
 import dev.sluice.gateway.internal.codec.ResponseFrameDecoder;
@@ -55,8 +54,7 @@ class ResponseStreamTest {
     ResponseStreamTest() {
         ProxySession session = new ProxySession(runtime, client, new SessionContext(1, "test",
                 registry.routes().get(0), ListenerSpec.bootstrap(9092), new InetSocketAddress("127.0.0.1", 1)));
-        FrameDecoder decoder = new FrameDecoder(config.clientLimits(), true, "client");
-        client.pipeline().addLast(decoder, session.clientHandler(decoder));
+        client.pipeline().addLast(session.clientHandler());
         session.attachUpstream(upstream);
     }
 
