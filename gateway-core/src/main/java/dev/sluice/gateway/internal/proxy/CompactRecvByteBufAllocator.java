@@ -7,7 +7,6 @@ import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 import java.util.Arrays;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The receive buffer sizing of a default {@link AdaptiveRecvByteBufAllocator}, with a per-channel
@@ -32,27 +31,9 @@ public final class CompactRecvByteBufAllocator implements RecvByteBufAllocator {
     private static final int MAX_INDEX = Arrays.binarySearch(SIZES, 64 * 1024);
     private static final int INITIAL_INDEX = Arrays.binarySearch(SIZES, 2048);
 
-    private final int maxReadsPerEvent;
-
-    /** One socket read per read event, as Netty's default adaptive allocator. */
-    public CompactRecvByteBufAllocator() {
-        this(1);
-    }
-
-    /**
-     * @param maxReadsPerEvent socket reads per read event at most, while each fills its buffer and
-     *     the channel auto-reads (Netty's NIO channels default to 16)
-     */
-    public CompactRecvByteBufAllocator(int maxReadsPerEvent) {
-        if (maxReadsPerEvent < 1) {
-            throw new IllegalArgumentException("maxReadsPerEvent must be at least 1, not " + maxReadsPerEvent);
-        }
-        this.maxReadsPerEvent = maxReadsPerEvent;
-    }
-
     @Override
     public ExtendedHandle newHandle() {
-        return maxReadsPerEvent == 1 ? new ReadHandle() : new RepeatingReadHandle(maxReadsPerEvent);
+        return new ReadHandle();
     }
 
     private static int[] sizes() {
@@ -67,57 +48,7 @@ public final class CompactRecvByteBufAllocator implements RecvByteBufAllocator {
         return Arrays.copyOf(sizes, n);
     }
 
-    /** Reads again while a read filled its buffer, up to a number of reads per event. */
-    private static final class RepeatingReadHandle extends ReadHandle {
-        private final int maxReads;
-        private int reads;
-        private int bytes;
-        private @Nullable ChannelConfig config;
-
-        RepeatingReadHandle(int maxReads) {
-            this.maxReads = maxReads;
-        }
-
-        @Override
-        public void reset(ChannelConfig config) {
-            super.reset(config);
-            this.config = config;
-            reads = 0;
-            bytes = 0;
-        }
-
-        @Override
-        public void lastBytesRead(int read) {
-            super.lastBytesRead(read);
-            if (read > 0) {
-                bytes += read;
-            }
-        }
-
-        @Override
-        int bytesThisEvent() {
-            return bytes;
-        }
-
-        @Override
-        public void incMessagesRead(int numMessages) {
-            reads += numMessages;
-        }
-
-        @Override
-        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            ChannelConfig c = config;
-            return c != null && c.isAutoRead() && reads < maxReads && lastBytesRead() > 0
-                    && attemptedBytesRead() == lastBytesRead();
-        }
-
-        @Override
-        public boolean continueReading() {
-            return continueReading(null);
-        }
-    }
-
-    private static class ReadHandle implements ExtendedHandle {
+    private static final class ReadHandle implements ExtendedHandle {
         private int index = INITIAL_INDEX;
         private boolean decreaseNow;
         private int attemptedBytesRead;
@@ -177,12 +108,7 @@ public final class CompactRecvByteBufAllocator implements RecvByteBufAllocator {
 
         @Override
         public void readComplete() {
-            record(bytesThisEvent());
-        }
-
-        /** The bytes the read event read, all reads together. */
-        int bytesThisEvent() {
-            return Math.max(0, lastBytesRead);
+            record(Math.max(0, lastBytesRead));
         }
 
         private void record(int size) {
