@@ -8,6 +8,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.DefaultRecord;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
@@ -111,6 +113,10 @@ final class BatchRewriting {
             return null;
         }
         parts.add(slice(original, runStart, original.limit()));
+        parts.removeIf(part -> !part.hasRemaining());
+        if (parts.size() == 1) {
+            return MemoryRecords.readableRecords(parts.get(0)); // one rebuilt batch: nothing to join
+        }
         int total = 0;
         for (ByteBuffer part : parts) {
             total += part.remaining();
@@ -183,7 +189,7 @@ final class BatchRewriting {
         long logAppendTime = timestampType == TimestampType.LOG_APPEND_TIME
                 ? original.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
         MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
-                new ByteBufferOutputStream(original.sizeInBytes() + 256),
+                new ByteBufferOutputStream(capacity(original, records)),
                 RecordBatch.MAGIC_VALUE_V2,
                 Compression.of(original.compressionType()).build(),
                 timestampType,
@@ -203,6 +209,25 @@ final class BatchRewriting {
         }
         builder.overrideLastOffset(original.lastOffset());
         return builder.build().buffer();
+    }
+
+    /**
+     * The output buffer to start with: the new batch's exact size when uncompressed (so the buffer
+     * is never grown and copied), the old batch's size and some room when compressed (the new size
+     * is known only once compressed).
+     */
+    private static int capacity(MutableRecordBatch original, List<KafkaRecord> records) {
+        if (original.compressionType() != CompressionType.NONE) {
+            return original.sizeInBytes() + 256;
+        }
+        long size = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+        long firstTimestamp = records.get(0).timestamp();
+        for (KafkaRecord record : records) {
+            size += DefaultRecord.sizeInBytes((int) (record.offset() - original.baseOffset()),
+                    record.timestamp() - firstTimestamp, record.keyForWrite(), record.valueForWrite(),
+                    record.headersForWrite());
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 8, size);
     }
 
     /**

@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * ResponseProcessor} are read at all. Requests an interceptor registered for go through an {@link
  * Exchange}.
  *
+ * <p>A large response whose answer is next for the client, and that nothing must see whole, is not
+ * gathered: it goes to the client piece by piece as the broker's bytes arrive, through a {@link
+ * ResponseStream} (cut-through; see {@link #beginStream}).
+ *
  * <p>Two queues keep order: the {@link ClientQueue} holds the client's requests in the order it sent
  * them and delivers answers strictly from its head; the {@link UpstreamQueue} holds what was sent
  * upstream, in send order, which is the order the broker answers in. They differ once interceptors
@@ -209,7 +213,8 @@ final class ProxySession implements ResponseFrameDecoder.StreamGate {
     }
 
     private void addUpstreamHandlers(Channel ch, String label) {
-        ch.pipeline().addLast("session", new SessionHandlers.UpstreamSide(this, runtime.config.upstreamLimits(), label));
+        ch.pipeline().addLast("session",
+                new SessionHandlers.UpstreamSide(this, runtime.config.upstreamLimits(), label));
     }
 
     /**
