@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -146,16 +147,24 @@ final class BrokerArrayProcessor implements ResponseProcessor {
             return frame;
         }
         ApiMessage holder = field.holder.wrap(entries);
+        return afterLearning(holder, version, frame, () -> rewrite(session, frame, site, holder, entries, version));
+    }
+
+    /**
+     * Runs {@code rewrite} once the registry knows the brokers in {@code holder}: at once when it
+     * does already, else on completion, releasing {@code owned} if the rewrite then fails.
+     */
+    private Object afterLearning(ApiMessage holder, short version, ByteBuf owned, Supplier<ByteBuf> rewrite) {
         List<BrokerNode> named = BrokerAddressRewriter.brokersIn(holder, version);
         CompletableFuture<Void> ready = registry.learn(named);
         if (ready.isDone()) {
-            return rewrite(session, frame, site, holder, entries, version);
+            return rewrite.get();
         }
         return ready.thenApply(v -> {
             try {
-                return rewrite(session, frame, site, holder, entries, version);
+                return rewrite.get();
             } catch (RuntimeException e) {
-                frame.release();
+                owned.release();
                 throw e;
             }
         });
@@ -193,18 +202,7 @@ final class BrokerArrayProcessor implements ResponseProcessor {
             return tail;
         }
         ApiMessage holder = field.holder.wrap(entries);
-        CompletableFuture<Void> ready = registry.learn(BrokerAddressRewriter.brokersIn(holder, version));
-        if (ready.isDone()) {
-            return rewriteInPlace(session, tail, site, holder, entries, version);
-        }
-        return ready.thenApply(v -> {
-            try {
-                return rewriteInPlace(session, tail, site, holder, entries, version);
-            } catch (RuntimeException e) {
-                tail.release();
-                throw e;
-            }
-        });
+        return afterLearning(holder, version, tail, () -> rewriteInPlace(session, tail, site, holder, entries, version));
     }
 
     /** Node endpoint sets left out of a streamed response because the rewritten ones did not fit. */
