@@ -1,8 +1,10 @@
 package dev.sluice.gateway.testkit;
 
 import dev.sluice.gateway.testkit.tls.IssuedCertificate;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Objects;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -26,10 +29,13 @@ import org.jspecify.annotations.Nullable;
  * @param tlsCertificate the brokers' certificate for an additional SSL listener, or null for none
  * @param saslUsers SASL/PLAIN users and their passwords for an additional SASL_PLAINTEXT listener;
  *     empty for none
+ * @param advertisedListeners additional PLAINTEXT listeners advertised at given addresses, in the
+ *     order given; empty for none
  */
 record ForkedClusterSpec(
         List<Integer> brokerIds, Map<String, String> brokerProperties, Duration startTimeout, String logLevel,
-        @Nullable IssuedCertificate tlsCertificate, Map<String, String> saslUsers) {
+        @Nullable IssuedCertificate tlsCertificate, Map<String, String> saslUsers,
+        List<AdvertisedListener> advertisedListeners) {
 
     static final int MAX_BROKERS = 16;
 
@@ -38,11 +44,30 @@ record ForkedClusterSpec(
 
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(2);
 
+    /** The name (and security protocol) of the brokers' first listener, which every broker has. */
+    static final String PLAINTEXT_LISTENER = "PLAINTEXT";
+
+    /** The name of the controller's listener. */
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+
     /** The name (and security protocol) of the brokers' TLS listener. */
     static final String TLS_LISTENER = "SSL";
 
     /** The name (and security protocol) of the brokers' SASL/PLAIN listener. */
     static final String SASL_LISTENER = "SASL_PLAINTEXT";
+
+    /**
+     * Names an {@link AdvertisedListener} cannot have: the fixture's own listeners, and Kafka's
+     * security protocol names, which would read as the listener's protocol.
+     */
+    static final Set<String> RESERVED_LISTENER_NAMES =
+            Set.of(PLAINTEXT_LISTENER, TLS_LISTENER, SASL_LISTENER, "SASL_SSL", CONTROLLER_LISTENER);
+
+    /** What a listener name may contain: Kafka upper-cases names, and uses them in property keys. */
+    private static final Pattern LISTENER_NAME = Pattern.compile("[A-Z0-9_]+");
+
+    /** What an advertised host may contain: the host part of Kafka's own listener syntax. */
+    private static final Pattern ADVERTISED_HOST = Pattern.compile("[0-9A-Za-z%._:-]+");
 
     /** What a SASL/PLAIN user name may contain: it becomes the JAAS option name {@code user_NAME}. */
     private static final Pattern SASL_USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -69,6 +94,79 @@ record ForkedClusterSpec(
         checkLogLevel(Objects.requireNonNull(logLevel, "logLevel"));
         saslUsers = Map.copyOf(Objects.requireNonNull(saslUsers, "saslUsers"));
         saslUsers.forEach(ForkedClusterSpec::checkSaslUser);
+        advertisedListeners = List.copyOf(Objects.requireNonNull(advertisedListeners, "advertisedListeners"));
+        checkAdvertisedListeners(advertisedListeners, brokerIds);
+    }
+
+    /**
+     * A broker listener of security protocol PLAINTEXT, bound to a port the fixture chooses and
+     * advertised at an address the caller chooses, per broker.
+     *
+     * @param name the listener name, see {@link #checkListenerName}
+     * @param addresses the advertised address of every broker, by broker id
+     */
+    record AdvertisedListener(String name, Map<Integer, InetSocketAddress> addresses) {
+
+        AdvertisedListener {
+            Objects.requireNonNull(name, "name");
+            addresses = Map.copyOf(Objects.requireNonNull(addresses, "addresses"));
+        }
+
+        /** {@code host:port} of one broker, {@code [host]:port} for an IPv6 literal, as Kafka's listener syntax wants. */
+        String endpoint(int brokerId) {
+            InetSocketAddress address = Objects.requireNonNull(addresses.get(brokerId), () -> name + " of " + brokerId);
+            String host = address.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        }
+    }
+
+    /**
+     * Refuses a name that Kafka would not take as a listener name, or that the fixture's own
+     * listeners or a security protocol already have.
+     */
+    static void checkListenerName(String name) {
+        if (!LISTENER_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("listener name must match " + LISTENER_NAME.pattern()
+                    + " (upper-case letters, digits, underscores), was '" + name + "'");
+        }
+        if (RESERVED_LISTENER_NAMES.contains(name)) {
+            throw new IllegalArgumentException("listener name '" + name + "' is reserved; reserved are "
+                    + new TreeSet<>(RESERVED_LISTENER_NAMES));
+        }
+    }
+
+    /**
+     * Refuses what would not survive the trip into {@code advertised.listeners}, and port 0, which
+     * no client can connect to.
+     *
+     * @return {@code address}
+     */
+    static InetSocketAddress checkAdvertisedAddress(String listener, int brokerId, @Nullable InetSocketAddress address) {
+        if (address == null) {
+            throw new IllegalArgumentException("advertisedListener('" + listener + "') gave no address for broker "
+                    + brokerId);
+        }
+        if (!ADVERTISED_HOST.matcher(address.getHostString()).matches() || address.getPort() == 0) {
+            throw new IllegalArgumentException("advertisedListener('" + listener + "') gave broker " + brokerId
+                    + " the address " + address.getHostString() + ":" + address.getPort()
+                    + "; the host must match " + ADVERTISED_HOST.pattern() + " and the port be in 1..65535");
+        }
+        return address;
+    }
+
+    private static void checkAdvertisedListeners(List<AdvertisedListener> listeners, List<Integer> brokerIds) {
+        Set<String> names = new HashSet<>();
+        for (AdvertisedListener listener : listeners) {
+            checkListenerName(listener.name());
+            if (!names.add(listener.name())) {
+                throw new IllegalArgumentException("listener name '" + listener.name() + "' is given twice");
+            }
+            if (!listener.addresses().keySet().equals(Set.copyOf(brokerIds))) {
+                throw new IllegalArgumentException("advertisedListener('" + listener.name() + "') has addresses for "
+                        + new TreeSet<>(listener.addresses().keySet()) + ", but the brokers are " + brokerIds);
+            }
+            listener.addresses().forEach((id, address) -> checkAdvertisedAddress(listener.name(), id, address));
+        }
     }
 
     /**
@@ -147,11 +245,25 @@ record ForkedClusterSpec(
         return !saslUsers.isEmpty();
     }
 
+    /** The names of every broker's listeners, in the order of {@code listeners}: PLAINTEXT first. */
+    List<String> brokerListenerNames() {
+        List<String> names = new ArrayList<>(List.of(PLAINTEXT_LISTENER));
+        if (tls()) {
+            names.add(TLS_LISTENER);
+        }
+        if (saslPlain()) {
+            names.add(SASL_LISTENER);
+        }
+        advertisedListeners.forEach(listener -> names.add(listener.name()));
+        return names;
+    }
+
     /**
      * The {@code server.properties} of the broker {@code brokerId}.
      *
      * @param ports the listeners' ports; {@link ListenerPorts#tls()} is ignored unless {@link
-     *     #tls()}, {@link ListenerPorts#sasl()} unless {@link #saslPlain()}
+     *     #tls()}, {@link ListenerPorts#sasl()} unless {@link #saslPlain()}; {@link
+     *     ListenerPorts#advertised()} must have the port of every {@link #advertisedListeners()}
      * @param keyStore the PKCS12 key store of {@link #tlsCertificate}, protected by {@link
      *     #KEY_STORE_PASSWORD}; required if {@link #tls()}
      */
@@ -161,14 +273,14 @@ record ForkedClusterSpec(
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker");
         props.put("node.id", Integer.toString(brokerId));
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listeners", PLAINTEXT_LISTENER + "://127.0.0.1:" + port);
+        props.put("advertised.listeners", PLAINTEXT_LISTENER + "://localhost:" + port);
+        props.put("inter.broker.listener.name", PLAINTEXT_LISTENER);
         putQuorum(props, controllerPort, dataDir);
         // PLAINTEXT stays first: BrokerProbe and inter-broker traffic use it.
         if (tls()) {
             Objects.requireNonNull(keyStore, "keyStore");
-            addListener(props, TLS_LISTENER, "SSL", ports.tls());
+            addListener(props, TLS_LISTENER, "SSL", ports.tls(), "localhost:" + ports.tls());
             // A key store file rather than ssl.keystore.type=PEM: PEM text in a properties file needs
             // every line break escaped, a file path does not (forward slashes work on Windows too).
             props.put("ssl.keystore.type", "PKCS12");
@@ -177,12 +289,19 @@ record ForkedClusterSpec(
             props.put("ssl.key.password", KEY_STORE_PASSWORD);
         }
         if (saslPlain()) {
-            addListener(props, SASL_LISTENER, "SASL_PLAINTEXT", ports.sasl());
+            addListener(props, SASL_LISTENER, "SASL_PLAINTEXT", ports.sasl(), "localhost:" + ports.sasl());
             String prefix = "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".";
             props.put(prefix + "sasl.enabled.mechanisms", "PLAIN");
             // Listener-scoped JAAS: no java.security.auth.login.config file, no JVM-wide state.
             props.put(prefix + "plain.sasl.jaas.config", plainServerJaasConfig());
             props.put("sasl.enabled.mechanisms", "PLAIN");
+        }
+        for (AdvertisedListener listener : advertisedListeners) {
+            Integer listenerPort = ports.advertised().get(listener.name());
+            if (listenerPort == null) {
+                throw new IllegalArgumentException("no port for listener " + listener.name() + " in " + ports);
+            }
+            addListener(props, listener.name(), "PLAINTEXT", listenerPort, listener.endpoint(brokerId));
         }
         props.putAll(tunedProperties());
         return props;
@@ -196,9 +315,10 @@ record ForkedClusterSpec(
         return jaas.append(';').toString();
     }
 
-    private static void addListener(Map<String, String> props, String name, String protocol, int port) {
+    private static void addListener(
+            Map<String, String> props, String name, String protocol, int port, String advertisedEndpoint) {
         props.put("listeners", props.get("listeners") + "," + name + "://127.0.0.1:" + port);
-        props.put("advertised.listeners", props.get("advertised.listeners") + "," + name + "://localhost:" + port);
+        props.put("advertised.listeners", props.get("advertised.listeners") + "," + name + "://" + advertisedEndpoint);
         props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + "," + name + ":" + protocol);
     }
 
@@ -207,15 +327,16 @@ record ForkedClusterSpec(
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "controller");
         props.put("node.id", Integer.toString(controllerId()));
-        props.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("listeners", CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
         putQuorum(props, controllerPort, dataDir);
         props.putAll(tunedProperties());
         return props;
     }
 
     private void putQuorum(Map<String, String> props, int controllerPort, Path dataDir) {
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        props.put("controller.listener.names", CONTROLLER_LISTENER);
+        props.put("listener.security.protocol.map",
+                CONTROLLER_LISTENER + ":PLAINTEXT," + PLAINTEXT_LISTENER + ":PLAINTEXT");
         // A static quorum of one voter: `kafka-storage format` then needs neither --standalone nor
         // --initial-controllers.
         props.put("controller.quorum.voters", controllerId() + "@127.0.0.1:" + controllerPort);

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  *                     └── broker 300        PLAINTEXT, advertised localhost:p3
  *                                           [SSL, advertised localhost:t3  with ForkedKafkaClusterBuilder#tls]
  *                                           [SASL_PLAINTEXT, localhost:s3  with ForkedKafkaClusterBuilder#saslPlain]
+ *                                           [NAME (PLAINTEXT), bound to r3, advertised where the caller says,
+ *                                                              with ForkedKafkaClusterBuilder#advertisedListener]
  * </pre>
  *
  * <p>There is always one separate controller, also for a single broker, so that killing a broker
@@ -69,7 +71,10 @@ import org.jspecify.annotations.Nullable;
  *       certificate: see {@link #tlsBootstrapServers()} and {@link #tlsClientProperties()}. With
  *       {@link ForkedKafkaClusterBuilder#saslPlain} every broker also has a listener named {@code SASL_PLAINTEXT}
  *       with the PLAIN mechanism and the given users: see {@link #saslBootstrapServers()} and
- *       {@link #saslClientProperties}. The controller, inter-broker traffic, {@link #admin()} and
+ *       {@link #saslClientProperties}. With {@link ForkedKafkaClusterBuilder#advertisedListener}
+ *       every broker also has a PLAINTEXT listener of the given name, likewise bound, but
+ *       advertised at the caller's address for that broker, for a relay in front of it: see {@link
+ *       #listenerPort}. The controller, inter-broker traffic, {@link #admin()} and
  *       {@link #createTopic} stay on PLAINTEXT, which has no authorizer.
  *   <li><b>Processes.</b> The same {@code java} binary and {@code java.class.path} as the test JVM,
  *       {@code -Xmx512m}, serial GC, C1 only, no bytecode verification (see the measurements in
@@ -243,6 +248,27 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         props.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
         props.put(SaslConfigs.SASL_JAAS_CONFIG, KafkaCluster.plainJaasConfig(user, password));
         return props;
+    }
+
+    /**
+     * Returns the port on {@code 127.0.0.1} that one broker's listener {@code listenerName} is bound
+     * to, stopped or not; it stays the same across restarts. For a listener of {@link
+     * ForkedKafkaClusterBuilder#advertisedListener} this is where a relay at the advertised address
+     * forwards to; for {@code PLAINTEXT}, {@code SSL} and {@code SASL_PLAINTEXT} it is the port that
+     * broker also advertises, with {@code localhost}.
+     *
+     * @throws IllegalArgumentException if no broker has this id, or the brokers have no listener
+     *     of this name
+     * @throws IllegalStateException if the cluster is not running
+     */
+    public synchronized int listenerPort(int brokerId, String listenerName) {
+        Objects.requireNonNull(listenerName, "listenerName");
+        int port = broker(brokerId, "listenerPort").listenerPort(listenerName);
+        if (port == 0) {
+            throw new IllegalArgumentException("No listener named '" + listenerName + "'; the brokers' listeners are "
+                    + spec.brokerListenerNames());
+        }
+        return port;
     }
 
     /** Returns {@code localhost:port,...} of every broker, stopped or not, in ascending id order. */

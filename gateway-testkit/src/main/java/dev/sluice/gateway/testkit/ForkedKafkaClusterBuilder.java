@@ -1,13 +1,17 @@
 package dev.sluice.gateway.testkit;
 
+import dev.sluice.gateway.testkit.ForkedClusterSpec.AdvertisedListener;
 import dev.sluice.gateway.testkit.tls.IssuedCertificate;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +40,7 @@ public final class ForkedKafkaClusterBuilder {
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
     private @Nullable IssuedCertificate tlsCertificate;
     private Map<String, String> saslUsers = Map.of();
+    private final Map<String, IntFunction<InetSocketAddress>> advertisedListeners = new LinkedHashMap<>();
 
     ForkedKafkaClusterBuilder() {}
 
@@ -173,13 +178,64 @@ public final class ForkedKafkaClusterBuilder {
         return this;
     }
 
-    /** Returns a new, not yet started cluster. */
+    /**
+     * Gives every broker another listener, named {@code name}, of security protocol PLAINTEXT:
+     * bound to {@code 127.0.0.1} on a port that is free at {@link ForkedKafkaCluster#start()}
+     * ({@link ForkedKafkaCluster#listenerPort}), and advertised at {@code
+     * advertisedAddress.apply(brokerId)}. A client that bootstraps from this listener is told, in
+     * Metadata, FindCoordinator and DescribeCluster, the advertised addresses only; so a TCP relay
+     * or load balancer at those addresses that forwards to the bound ports keeps every connection
+     * of its clients. The fixture neither listens on nor checks the advertised addresses. The
+     * controller and inter-broker traffic stay on PLAINTEXT. May be called for several names;
+     * their listeners follow the SSL and SASL_PLAINTEXT ones in the order of the calls.
+     *
+     * <pre>{@code
+     * int relayPort = FreePorts.block(1);
+     * ForkedKafkaCluster kafka = ForkedKafkaCluster.builder()
+     *         .advertisedListener("RELAY", brokerId -> InetSocketAddress.createUnresolved("127.0.0.1", relayPort))
+     *         .build().start();
+     * int backend = kafka.listenerPort(0, "RELAY"); // the relay on relayPort forwards to 127.0.0.1:backend
+     * }</pre>
+     *
+     * @param name upper-case letters, digits and underscores; not {@code PLAINTEXT}, {@code SSL},
+     *     {@code SASL_PLAINTEXT}, {@code SASL_SSL} or {@code CONTROLLER}
+     * @param advertisedAddress called by {@link #build()} once for each broker id; its host string
+     *     ({@link InetSocketAddress#getHostString()}, never resolved here) and port, 1 to 65535, are
+     *     what the broker advertises. {@link InetSocketAddress#createUnresolved} makes one without a
+     *     DNS look-up
+     * @throws IllegalArgumentException if the name is malformed or reserved
+     * @throws IllegalStateException if a listener of this name was already added
+     */
+    public ForkedKafkaClusterBuilder advertisedListener(String name, IntFunction<InetSocketAddress> advertisedAddress) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(advertisedAddress, "advertisedAddress");
+        ForkedClusterSpec.checkListenerName(name);
+        if (advertisedListeners.putIfAbsent(name, advertisedAddress) != null) {
+            throw new IllegalStateException("advertisedListener('" + name + "') was already added");
+        }
+        return this;
+    }
+
+    /**
+     * Returns a new, not yet started cluster.
+     *
+     * @throws IllegalArgumentException if an {@link #advertisedListener} function gave a broker no
+     *     address, or one that cannot be advertised
+     */
     public ForkedKafkaCluster build() {
         return new ForkedKafkaCluster(spec());
     }
 
     ForkedClusterSpec spec() {
+        List<AdvertisedListener> listeners = new ArrayList<>();
+        advertisedListeners.forEach((name, advertisedAddress) -> {
+            Map<Integer, InetSocketAddress> addresses = new TreeMap<>();
+            for (int id : brokerIds) {
+                addresses.put(id, ForkedClusterSpec.checkAdvertisedAddress(name, id, advertisedAddress.apply(id)));
+            }
+            listeners.add(new AdvertisedListener(name, addresses));
+        });
         return new ForkedClusterSpec(
-                brokerIds, brokerProperties, startTimeout, logLevel, tlsCertificate, saslUsers);
+                brokerIds, brokerProperties, startTimeout, logLevel, tlsCertificate, saslUsers, listeners);
     }
 }

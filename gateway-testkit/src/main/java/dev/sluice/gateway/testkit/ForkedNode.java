@@ -98,6 +98,11 @@ final class ForkedNode {
         return ports.sasl();
     }
 
+    /** The port of the listener {@code name}, 0 if the node has none of that name. */
+    int listenerPort(String name) {
+        return ports.port(name);
+    }
+
     InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", ports.plaintext());
     }

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +72,8 @@ final class ForkedNodes {
         ForkedNodes nodes;
         try {
             int brokerCount = spec.brokerIds().size();
-            int perBroker = 1 + (spec.tls() ? 1 : 0) + (spec.saslPlain() ? 1 : 0);
-            // [controller, then per broker: PLAINTEXT, SSL if TLS, SASL_PLAINTEXT if SASL]
+            int perBroker = 1 + (spec.tls() ? 1 : 0) + (spec.saslPlain() ? 1 : 0) + spec.advertisedListeners().size();
+            // [controller, then per broker: PLAINTEXT, SSL if TLS, SASL_PLAINTEXT if SASL, advertised listeners]
             int[] ports = freeLoopbackPorts(1 + brokerCount * perBroker);
             int controllerId = spec.controllerId();
             ForkedNode controller = ForkedNode.create("controller", controllerId, ListenerPorts.only(ports[0]), root,
@@ -86,8 +87,12 @@ final class ForkedNodes {
                 int next = 1 + i * perBroker;
                 int port = ports[next++];
                 int tlsPort = spec.tls() ? ports[next++] : 0;
-                int saslPort = spec.saslPlain() ? ports[next] : 0;
-                ListenerPorts listenerPorts = new ListenerPorts(port, tlsPort, saslPort);
+                int saslPort = spec.saslPlain() ? ports[next++] : 0;
+                Map<String, Integer> advertised = new HashMap<>();
+                for (ForkedClusterSpec.AdvertisedListener listener : spec.advertisedListeners()) {
+                    advertised.put(listener.name(), ports[next++]);
+                }
+                ListenerPorts listenerPorts = new ListenerPorts(port, tlsPort, saslPort, advertised);
                 brokers.put(id, ForkedNode.create("broker", id, listenerPorts, root, jvm, spec.brokerConfig(
                         id, listenerPorts, ports[0], ForkedNode.dataDir(root, "broker", id), keyStore)));
             }

@@ -69,6 +69,23 @@
  * Kafka broker refuses a re-authentication less than a second after the previous one, and clients
  * re-authenticate at 85 to 95 % of the session, so 1000 ms fails from the second round on.
  *
+ * <h2>A relay in front of the brokers</h2>
+ *
+ * <p>{@code ForkedKafkaCluster.builder().advertisedListener("RELAY", id -> address)} gives each
+ * forked broker one more PLAINTEXT listener, bound to a free port of the kit's choosing ({@link
+ * dev.sluice.gateway.testkit.ForkedKafkaCluster#listenerPort}) and advertised at the address the
+ * test gives for that broker: a TCP relay or load balancer at that address, forwarding to the bound
+ * port, keeps every connection of clients that bootstrap through it. Nothing listens at the
+ * advertised address until the test starts its relay.
+ *
+ * <pre>{@code
+ * int relayPort = FreePorts.block(1);
+ * ForkedKafkaCluster kafka = ForkedKafkaCluster.builder()
+ *         .advertisedListener("RELAY", id -> InetSocketAddress.createUnresolved("127.0.0.1", relayPort))
+ *         .build().start();
+ * // relay 127.0.0.1:relayPort -> 127.0.0.1:kafka.listenerPort(0, "RELAY"); clients bootstrap from the relay
+ * }</pre>
+ *
  * <h2>Leaks fail the build</h2>
  *
  * <p>{@link dev.sluice.gateway.testkit.NettyLeakDetection} is a JUnit Jupiter extension, registered

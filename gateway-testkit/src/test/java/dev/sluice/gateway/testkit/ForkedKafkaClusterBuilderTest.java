@@ -3,6 +3,7 @@ package dev.sluice.gateway.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -110,6 +111,75 @@ class ForkedKafkaClusterBuilderTest {
     }
 
     @Test
+    void advertisedListenersArePlaintextListenersAdvertisedAtTheCallersAddressesAfterTheOthers() {
+        ForkedClusterSpec spec = ForkedKafkaCluster.builder()
+                .advertisedListener("RELAY", id -> InetSocketAddress.createUnresolved("relay.example", 19000 + id))
+                .advertisedListener("RELAY_V6", id -> InetSocketAddress.createUnresolved("::1", 29000))
+                .tls(dev.sluice.gateway.testkit.tls.TestCertificateAuthority.create("CA").issueServerCertificate("localhost"))
+                .brokerIds(100, 200)
+                .spec();
+        ListenerPorts ports = new ListenerPorts(41000, 41001, 0, Map.of("RELAY", 41002, "RELAY_V6", 41003));
+
+        assertThat(spec.brokerConfig(200, ports, 41999, Path.of("/d"), Path.of("/k.p12")))
+                .containsEntry("listeners", "PLAINTEXT://127.0.0.1:41000,SSL://127.0.0.1:41001,"
+                        + "RELAY://127.0.0.1:41002,RELAY_V6://127.0.0.1:41003")
+                .containsEntry("advertised.listeners", "PLAINTEXT://localhost:41000,SSL://localhost:41001,"
+                        + "RELAY://relay.example:19200,RELAY_V6://[::1]:29000")
+                .containsEntry("listener.security.protocol.map",
+                        "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,RELAY:PLAINTEXT,RELAY_V6:PLAINTEXT")
+                .containsEntry("inter.broker.listener.name", "PLAINTEXT");
+        assertThat(spec.brokerListenerNames()).containsExactly("PLAINTEXT", "SSL", "RELAY", "RELAY_V6");
+        assertThat(ports.port("RELAY")).isEqualTo(41002);
+        assertThat(ports.port("SASL_PLAINTEXT")).isZero();
+        assertThat(ports.port("OTHER")).isZero();
+        assertThat(spec.controllerConfig(41999, Path.of("/c")).get("listeners")).isEqualTo("CONTROLLER://127.0.0.1:41999");
+    }
+
+    @Test
+    void advertisedListenerNamesAreUpperCaseUnreservedAndDistinct() {
+        for (String malformed : new String[] {"relay", "RE-LAY", "RELAY ", "", "RELAY.1"}) {
+            assertThatThrownBy(() -> ForkedKafkaCluster.builder().advertisedListener(malformed, id -> relay(1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("listener name must match [A-Z0-9_]+ (upper-case letters, digits, underscores), was '"
+                            + malformed + "'");
+        }
+        for (String reserved : new String[] {"PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL", "CONTROLLER"}) {
+            assertThatThrownBy(() -> ForkedKafkaCluster.builder().advertisedListener(reserved, id -> relay(1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("listener name '" + reserved
+                            + "' is reserved; reserved are [CONTROLLER, PLAINTEXT, SASL_PLAINTEXT, SASL_SSL, SSL]");
+        }
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().advertisedListener("RELAY", id -> relay(1))
+                        .advertisedListener("RELAY", id -> relay(2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("advertisedListener('RELAY') was already added");
+        assertThat(ForkedKafkaCluster.builder().advertisedListener("RELAY_2", id -> relay(1))
+                .advertisedListener("R", id -> relay(2)).spec().brokerListenerNames())
+                .containsExactly("PLAINTEXT", "RELAY_2", "R");
+    }
+
+    @Test
+    void advertisedAddressesAreCheckedForEveryBrokerWhenBuilding() {
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().brokerIds(1, 2)
+                        .advertisedListener("RELAY", id -> id == 2 ? null : relay(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("advertisedListener('RELAY') gave no address for broker 2");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder()
+                        .advertisedListener("RELAY", id -> InetSocketAddress.createUnresolved("127.0.0.1", 0)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("advertisedListener('RELAY') gave broker 0 the address 127.0.0.1:0; the host must match "
+                        + "[0-9A-Za-z%._:-]+ and the port be in 1..65535");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder()
+                        .advertisedListener("RELAY", id -> InetSocketAddress.createUnresolved("a,b", 9092)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("advertisedListener('RELAY') gave broker 0 the address a,b:9092;");
+        assertThatThrownBy(() -> ForkedKafkaCluster.builder().advertisedListener("RELAY", id -> relay(1))
+                        .build().listenerPort(0, "RELAY"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("listenerPort(0) needs a running cluster, but it is NEW");
+    }
+
+    @Test
     void brokerPropertyOverridesADefault() {
         assertThat(ForkedKafkaCluster.builder().brokerIds(1, 2, 3).brokerProperty("offsets.topic.replication.factor", "1")
                         .spec().brokerConfig(1, ListenerPorts.only(1), 2, Path.of("/d"), null))
@@ -165,5 +235,9 @@ class ForkedKafkaClusterBuilderTest {
         assertThatThrownBy(cluster::bootstrapServers)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("bootstrapServers() needs a running cluster, but it is CLOSED");
+    }
+
+    private static InetSocketAddress relay(int port) {
+        return InetSocketAddress.createUnresolved("127.0.0.1", port);
     }
 }

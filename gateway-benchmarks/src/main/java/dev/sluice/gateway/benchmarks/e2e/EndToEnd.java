@@ -1,6 +1,7 @@
 package dev.sluice.gateway.benchmarks.e2e;
 
 import dev.sluice.gateway.testkit.ForkedKafkaCluster;
+import dev.sluice.gateway.testkit.FreePorts;
 import dev.sluice.gateway.testkit.tls.IssuedCertificate;
 import dev.sluice.gateway.testkit.tls.PemFiles;
 import dev.sluice.gateway.testkit.tls.TestCertificateAuthority;
@@ -69,32 +70,42 @@ public final class EndToEnd {
             PemFiles pem = certificate.writePem(workDir);
             Path haproxyPem = workDir.resolve("haproxy.pem");
             Files.writeString(haproxyPem, certificate.certificateChainPem() + certificate.privateKeyPem());
-            Path relayHosts = workDir.resolve("relay-hosts");
-            Files.writeString(relayHosts, Relay.RELAY_ADDRESS + " localhost\n");
+            int relayPort = FreePorts.block(2);
+            int relayTlsPort = relayPort + 1;
             log("broker JVM options (_JAVA_OPTIONS): " + System.getenv().getOrDefault("_JAVA_OPTIONS",
                     "(none: the test kit's -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m)"));
-            try (ForkedKafkaCluster kafka = ForkedKafkaCluster.builder().tls(certificate).build().start();
+            try (ForkedKafkaCluster kafka = ForkedKafkaCluster.builder().tls(certificate)
+                            .advertisedListener(Relay.LISTENER, id -> Relay.advertisedAddress(relayPort))
+                            .advertisedListener(Relay.TLS_LISTENER, id -> Relay.advertisedAddress(relayTlsPort))
+                            .build().start();
                     Admin admin = kafka.admin()) {
+                int brokerId = kafka.brokerIds().get(0);
                 int brokerPort = port(kafka.bootstrapServers());
                 int brokerTlsPort = port(kafka.tlsBootstrapServers());
-                log("broker: PLAINTEXT localhost:" + brokerPort + ", SSL localhost:" + brokerTlsPort);
+                int brokerRelayPort = kafka.listenerPort(brokerId, Relay.LISTENER);
+                int brokerRelayTlsPort = kafka.listenerPort(brokerId, Relay.TLS_LISTENER);
+                log("broker: PLAINTEXT localhost:" + brokerPort + ", SSL localhost:" + brokerTlsPort
+                        + ", " + Relay.LISTENER + " 127.0.0.1:" + brokerRelayPort + " advertised as "
+                        + Relay.RELAY_ADDRESS + ":" + relayPort + ", " + Relay.TLS_LISTENER + " 127.0.0.1:"
+                        + brokerRelayTlsPort + " advertised as " + Relay.RELAY_ADDRESS + ":" + relayTlsPort);
                 for (Scenario scenario : options.scenarios()) {
                     boolean tls = scenario == Scenario.TLS;
-                    try (Relay relay = Relay.start(haproxy, brokerPort, tls ? haproxyPem : null, workDir);
+                    int relayed = tls ? relayTlsPort : relayPort;
+                    try (Relay relay = Relay.start(haproxy, relayed, tls ? brokerRelayTlsPort : brokerRelayPort,
+                                    tls ? haproxyPem : null, workDir);
                             ChildProcess gateway = startGateway(options, scenario, brokerPort, pem, workDir)) {
                         String gatewayBootstrap = gateway.awaitLine("READY ", Duration.ofMinutes(1)).substring(6);
-                        log(scenario.id() + ": relay " + Relay.RELAY_ADDRESS + ":" + brokerPort + ", gateway "
+                        log(scenario.id() + ": relay " + Relay.RELAY_ADDRESS + ":" + relayed + ", gateway "
                                 + gatewayBootstrap);
                         for (int round = -options.warmupRounds(); round < options.rounds(); round++) {
                             List<Route> order = order(round);
                             for (Route route : order) {
                                 String bootstrap = switch (route) {
                                     case DIRECT -> "localhost:" + (tls ? brokerTlsPort : brokerPort);
-                                    case RELAY, RELAY_AGAIN -> "localhost:" + brokerPort;
+                                    case RELAY, RELAY_AGAIN -> Relay.RELAY_ADDRESS + ":" + relayed;
                                     case GATEWAY -> gatewayBootstrap;
                                 };
                                 Measurement m = measure(options, scenario, round, route, bootstrap,
-                                        route == Route.RELAY || route == Route.RELAY_AGAIN ? relayHosts : null,
                                         tls ? pem.caCertificate() : null, kafka, admin, workDir);
                                 log(describe(m));
                                 if (round >= 0) {
@@ -153,17 +164,14 @@ public final class EndToEnd {
     }
 
     private static Measurement measure(Options options, Scenario scenario, int round, Route route, String bootstrap,
-            @Nullable Path hostsFile, @Nullable Path tlsCa, ForkedKafkaCluster kafka, Admin admin, Path workDir)
-            throws Exception {
+            @Nullable Path tlsCa, ForkedKafkaCluster kafka, Admin admin, Path workDir) throws Exception {
         String prefix = String.format(Locale.ROOT, "e2e-%s-%d-%s", scenario.id(), round + options.warmupRounds(),
                 route.name().toLowerCase(Locale.ROOT));
         String topic = prefix + "-throughput";
         String latencyTopic = prefix + "-latency";
         kafka.createTopic(topic, options.partitions(), 1);
         kafka.createTopic(latencyTopic, options.partitions(), 1);
-        List<String> command = hostsFile == null
-                ? ChildProcess.java("-Xms1g", "-Xmx1g", "-XX:+UseG1GC")
-                : ChildProcess.java("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Djdk.net.hosts.file=" + hostsFile);
+        List<String> command = ChildProcess.java("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
         command.add(LoadMain.class.getName());
         command.add("bootstrap=" + bootstrap);
         command.add("topic=" + topic);

@@ -11,28 +11,38 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The plain TCP relay of the harness: HAProxy in TCP mode (Debian's package), listening on {@code
- * 127.0.0.2:PORT} and forwarding to the broker's PLAINTEXT listener on {@code 127.0.0.1:PORT}, the
- * same port on another loopback address.
+ * 127.0.0.1:R} and forwarding to a listener of the broker that is advertised at {@code
+ * 127.0.0.1:R}.
  *
- * <p>Why the same port: the broker advertises {@code localhost:PORT}. A load JVM on the relay path
- * resolves {@code localhost} to {@code 127.0.0.2} ({@code -Djdk.net.hosts.file}), so the bootstrap
- * connection <em>and</em> every connection to the advertised address go through the relay: clients
- * really stay on it. The test kit's {@code ForkedKafkaCluster} does not let a caller add a listener
- * (its {@code listeners} and {@code advertised.listeners} are reserved), which is what the issue's
- * "second advertised listener at the relay's port" would need; this gives the same routing without
- * touching the broker.
+ * <p>The broker has such a listener for each relay ({@code ForkedKafkaClusterBuilder#advertisedListener}:
+ * {@code RELAY}, and {@code RELAY_TLS} for the TLS scenario), bound to a port of its own. A client
+ * that bootstraps from the relay is told the relay's address in every Metadata, FindCoordinator
+ * and DescribeCluster answer, so every later connection goes through the relay too: clients really
+ * stay on it, with no name resolution tricks in the load JVM.
  *
  * <p>With {@code tlsPem} (certificate chain and key in one PEM file) HAProxy terminates TLS and
- * forwards plaintext, which is what the gateway does with TLS on the client side.
+ * forwards plaintext, which is what the gateway does with TLS on the client side; its listener is
+ * advertised at {@code 127.0.0.1:R}, which the certificate covers.
  */
 final class Relay implements AutoCloseable {
 
-    static final String RELAY_ADDRESS = "127.0.0.2";
+    static final String RELAY_ADDRESS = "127.0.0.1";
+
+    /** The broker's listener behind the plaintext relay. */
+    static final String LISTENER = "RELAY";
+
+    /** The broker's listener behind the relay that terminates TLS. */
+    static final String TLS_LISTENER = "RELAY_TLS";
 
     private final ChildProcess process;
 
     private Relay(ChildProcess process) {
         this.process = process;
+    }
+
+    /** The address the broker advertises on the listener behind a relay on {@code port}. */
+    static InetSocketAddress advertisedAddress(int port) {
+        return InetSocketAddress.createUnresolved(RELAY_ADDRESS, port);
     }
 
     /** Fails with how to install HAProxy if it is not on the PATH. */
@@ -52,7 +62,11 @@ final class Relay implements AutoCloseable {
                 + "`sudo apt-get install -y haproxy` (Debian/Ubuntu), `sudo dnf install haproxy`, `brew install haproxy`");
     }
 
-    static Relay start(String haproxy, int port, @Nullable Path tlsPem, Path workDir)
+    /**
+     * Starts HAProxy on {@code 127.0.0.1:port}, forwarding to {@code 127.0.0.1:brokerPort}, and
+     * returns once it accepts connections.
+     */
+    static Relay start(String haproxy, int port, int brokerPort, @Nullable Path tlsPem, Path workDir)
             throws IOException, InterruptedException {
         String bind = "  bind " + RELAY_ADDRESS + ":" + port + (tlsPem == null ? "" : " ssl crt " + tlsPem);
         String config = String.join("\n",
@@ -67,7 +81,7 @@ final class Relay implements AutoCloseable {
                 bind,
                 "  default_backend broker",
                 "backend broker",
-                "  server broker 127.0.0.1:" + port,
+                "  server broker 127.0.0.1:" + brokerPort,
                 "");
         Path file = workDir.resolve(tlsPem == null ? "haproxy.cfg" : "haproxy-tls.cfg");
         Files.writeString(file, config);

@@ -6,7 +6,8 @@
  *
  * <pre>
  *   EndToEnd (orchestrator JVM) ──┬── controller + broker     ForkedKafkaCluster, one child JVM each
- *                                 ├── haproxy                  127.0.0.2:P  →  127.0.0.1:P (broker)
+ *                                 ├── haproxy                  127.0.0.1:R  →  broker's RELAY listener,
+ *                                 │                            which advertises 127.0.0.1:R
  *                                 ├── GatewayMain              its own JVM, 127.0.0.1:G  →  broker
  *                                 └── LoadMain                 one JVM per path and round: produce,
  *                                                              consume, then end-to-end latency
