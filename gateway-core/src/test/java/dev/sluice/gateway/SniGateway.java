@@ -228,6 +228,11 @@ final class SniGateway implements AutoCloseable {
         return java.util.Objects.requireNonNull(gateway.runtime()).upstreamConnectionAttempts();
     }
 
+    /** Responses the gateway passed to their clients while they were still arriving (cut-through). */
+    long streamedResponses() {
+        return java.util.Objects.requireNonNull(gateway.runtime()).streamedResponses();
+    }
+
     @Override
     public void close() {
         gateway.close();
