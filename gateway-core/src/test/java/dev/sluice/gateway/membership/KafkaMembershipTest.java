@@ -156,7 +156,9 @@ class KafkaMembershipTest {
         KafkaMembership green2 = membership(clusterId + "-green", SHORT_SESSION);
 
         joinAll(List.of(blue, green, green2), List.of(A, B, C));
+        // Each member learns the group's set from its own assignment: wait for both, not one.
         watch(green).awaitLatest(Set.of(B, C), WAIT);
+        watch(green2).awaitLatest(Set.of(B, C), WAIT);
 
         assertThat(blue.alive()).containsExactly(A);
         assertThat(green2.alive()).containsExactly(B, C);
