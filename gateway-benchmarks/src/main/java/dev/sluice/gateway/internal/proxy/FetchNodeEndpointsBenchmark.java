@@ -6,6 +6,7 @@ import dev.sluice.gateway.benchmarks.EventLoopThreads;
 import dev.sluice.gateway.internal.codec.Headers;
 import dev.sluice.gateway.internal.codec.MessageCodec;
 import dev.sluice.gateway.internal.codec.ResponseLayouts;
+import dev.sluice.gateway.internal.codec.StructureCursor;
 import dev.sluice.gateway.internal.codec.StructureWalker;
 import dev.sluice.gateway.internal.codec.Varints;
 import io.netty.buffer.ByteBuf;
@@ -49,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       are present, decoding them, telling the registry, rewriting, and a composite frame around
  *       the new endpoints (the records are not copied);
  *   <li>{@link #streamed}: the same work when the response is streamed to the client as it arrives
- *       ({@link ResponseStream}): a {@link StructureWalker.Cursor} fed the frame in 64 KiB pieces
+ *       ({@link ResponseStream}): a {@link StructureCursor} fed the frame in 64 KiB pieces
  *       finds the top-level tagged fields, and {@link BrokerArrayProcessor#processTail} rewrites
  *       them to the same length;
  *   <li>{@link #fullDecode}: the baseline a proxy that decodes whole responses would pay.
@@ -195,7 +196,7 @@ public class FetchNodeEndpointsBenchmark {
         int start = frame.readerIndex();
         int length = frame.readableBytes();
         StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, version);
-        StructureWalker.Cursor cursor = walker.cursor(length, true, walker.taggedFieldsIndex());
+        StructureCursor cursor = walker.cursor(length, true, walker.taggedFieldsIndex());
         int to = 0;
         while (true) {
             int from = Math.min(cursor.offset(), to);

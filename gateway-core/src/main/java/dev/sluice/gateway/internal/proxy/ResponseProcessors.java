@@ -3,6 +3,7 @@ package dev.sluice.gateway.internal.proxy;
 import dev.sluice.gateway.internal.cluster.BrokerRegistry;
 import dev.sluice.gateway.internal.codec.Headers;
 import dev.sluice.gateway.internal.codec.ResponseLayouts;
+import dev.sluice.gateway.internal.codec.StructureCursor;
 import dev.sluice.gateway.internal.codec.StructureWalker;
 import io.netty.buffer.ByteBuf;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -69,7 +70,7 @@ final class ResponseProcessors {
      * top-level tagged fields of a Fetch response that can carry node endpoints), or {@code null}
      * when the whole response passes as it is.
      */
-    StructureWalker.@Nullable Cursor tailCursor(short apiKey, short apiVersion, int frameLength) {
+    @Nullable StructureCursor tailCursor(short apiKey, short apiVersion, int frameLength) {
         if (apiKey != ApiKeys.FETCH.id || apiVersion < FETCH_NODE_ENDPOINTS_VERSION) {
             return null;
         }

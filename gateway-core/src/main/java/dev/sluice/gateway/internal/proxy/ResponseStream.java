@@ -1,7 +1,7 @@
 package dev.sluice.gateway.internal.proxy;
 
 import dev.sluice.gateway.internal.codec.Frames;
-import dev.sluice.gateway.internal.codec.StructureWalker;
+import dev.sluice.gateway.internal.codec.StructureCursor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import org.jspecify.annotations.Nullable;
@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * the client at once, the first with the client's correlation id patched in.
  *
  * <p>When the response has a part to rewrite (the node endpoints at the end of a Fetch response),
- * a {@link StructureWalker.Cursor} walks the pieces as they pass, holding back only the few bytes a
+ * a {@link StructureCursor} walks the pieces as they pass, holding back only the few bytes a
  * piece boundary cut from a length or count, until it reaches that part; from there on the bytes are
  * held, and rewritten to the same length once the frame is complete (the size prefix has gone out).
  *
@@ -30,13 +30,13 @@ final class ResponseStream {
     private final short apiKey;
     private final short apiVersion;
     private final int frameLength;
-    private final StructureWalker.@Nullable Cursor cursor;
+    private final @Nullable StructureCursor cursor;
     private int received;
     private @Nullable ByteBuf carry;
     private @Nullable CompositeByteBuf tail;
 
     ResponseStream(ProxySession session, long seq, int clientCorrelationId, short apiKey, short apiVersion,
-            int frameLength, StructureWalker.@Nullable Cursor cursor) {
+            int frameLength, @Nullable StructureCursor cursor) {
         this.session = session;
         this.seq = seq;
         this.clientCorrelationId = clientCorrelationId;
@@ -96,12 +96,12 @@ final class ResponseStream {
      * Walks {@code piece} (frame bytes {@code [from, to)}), after the bytes the previous one left
      * unparsed. Returns the frame offset where the held tail starts, or -1 if not within these bytes.
      */
-    private int walk(StructureWalker.Cursor walk, ByteBuf piece, int from, int to) {
+    private int walk(StructureCursor walk, ByteBuf piece, int from, int to) {
         ByteBuf cut = carry;
         if (cut != null) {
             carry = null;
             int carried = cut.readableBytes();
-            int joinedTo = Math.min(to, from + 2 * StructureWalker.Cursor.MAX_CARRY);
+            int joinedTo = Math.min(to, from + 2 * StructureCursor.MAX_CARRY);
             ByteBuf joined = piece.alloc().heapBuffer(carried + joinedTo - from);
             try {
                 joined.writeBytes(cut).writeBytes(piece, piece.readerIndex(), joinedTo - from);
@@ -128,7 +128,7 @@ final class ResponseStream {
     }
 
     private static ByteBuf copy(ByteBuf source, int index, int length) {
-        if (length > StructureWalker.Cursor.MAX_CARRY) {
+        if (length > StructureCursor.MAX_CARRY) {
             throw new IllegalStateException("a walk left " + length + " bytes unparsed");
         }
         ByteBuf copy = source.alloc().heapBuffer(length);

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The resumable walk agrees with the whole-frame walk however the frame is cut into pieces. */
-class StructureWalkerCursorTest {
+class StructureCursorTest {
 
     private static final int SAMPLES_PER_VERSION = 2;
     private static final int CUTS_PER_FIELD = 3;
@@ -29,13 +29,13 @@ class StructureWalkerCursorTest {
      * ResponseStream} does: each piece preceded by the bytes the previous one left unparsed. Returns
      * the offset at which the cursor stopped.
      */
-    static int walkInPieces(StructureWalker.Cursor cursor, ByteBuf frame, int frameLength, Random random, int maxPiece) {
+    static int walkInPieces(StructureCursor cursor, ByteBuf frame, int frameLength, Random random, int maxPiece) {
         int to = 0;
         while (true) {
             int from = to;
             to = Math.min(frameLength, to + 1 + random.nextInt(maxPiece));
             int windowFrom = Math.min(cursor.offset(), from);
-            assertThat(from - windowFrom).as("bytes carried over").isLessThanOrEqualTo(StructureWalker.Cursor.MAX_CARRY);
+            assertThat(from - windowFrom).as("bytes carried over").isLessThanOrEqualTo(StructureCursor.MAX_CARRY);
             if (cursor.advance(frame, frame.readerIndex() + windowFrom, windowFrom, to)) {
                 return cursor.offset();
             }
@@ -64,7 +64,7 @@ class StructureWalkerCursorTest {
                     int expected = walker.offsetOf(frame, bodyStart, frame.writerIndex(), field) - start;
                     for (int cut = 0; cut < CUTS_PER_FIELD; cut++) {
                         int maxPiece = cut == 0 ? 1 : cut == 1 ? 7 : 64;
-                        StructureWalker.Cursor cursor = walker.cursor(length, flexibleHeader(key, version), field);
+                        StructureCursor cursor = walker.cursor(length, flexibleHeader(key, version), field);
                         assertThat(walkInPieces(cursor, frame, length, random, maxPiece))
                                 .as("%s v%d seed %d field %d, pieces of up to %d bytes", key, version, seed, field, maxPiece)
                                 .isEqualTo(expected);
@@ -87,7 +87,7 @@ class StructureWalkerCursorTest {
             if (shorter <= Frames.MIN_RESPONSE_FRAME) {
                 return; // nothing but the header: no structure to cut
             }
-            StructureWalker.Cursor cursor = walker.cursor(shorter, flexibleHeader(key, version), walker.fieldCount());
+            StructureCursor cursor = walker.cursor(shorter, flexibleHeader(key, version), walker.fieldCount());
             assertThatThrownBy(() -> walkInPieces(cursor, frame, shorter, new Random(version), 9))
                     .isInstanceOf(CorruptFrameException.class);
         } finally {
@@ -103,7 +103,7 @@ class StructureWalkerCursorTest {
         try {
             int length = frame.readableBytes();
             StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, version);
-            StructureWalker.Cursor cursor = walker.cursor(length, true, walker.taggedFieldsIndex());
+            StructureCursor cursor = walker.cursor(length, true, walker.taggedFieldsIndex());
             // The first 256 bytes reach the first record set's length: the walk jumps past its end.
             assertThat(cursor.advance(frame, frame.readerIndex(), 0, 256)).isFalse();
             assertThat(cursor.offset()).isGreaterThan(ResponseSamples.MEBIBYTE_OF_RECORDS.sizeInBytes() / 2);
@@ -128,10 +128,10 @@ class StructureWalkerCursorTest {
         frame.writeZero(60 - frame.writerIndex());
         try {
             StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, (short) 11);
-            StructureWalker.Cursor cursor = walker.cursor(60, false, walker.fieldCount());
+            StructureCursor cursor = walker.cursor(60, false, walker.fieldCount());
             assertThatThrownBy(() -> cursor.advance(frame, 0, 0, 40))
                     .isInstanceOf(CorruptFrameException.class).hasMessageContaining("1000000 array elements");
-            StructureWalker.Cursor records = walker.cursor(60, false, walker.fieldCount());
+            StructureCursor records = walker.cursor(60, false, walker.fieldCount());
             frame.setInt(29, 1); // one partition, whose fields run past the 60 bytes
             assertThatThrownBy(() -> walkInPieces(records, frame, 60, new Random(3), 5))
                     .isInstanceOf(CorruptFrameException.class);
@@ -143,7 +143,7 @@ class StructureWalkerCursorTest {
     @Test
     void bytesThatDoNotContinueTheWalkAreRefused() {
         StructureWalker walker = ResponseLayouts.walker(ApiKeys.FETCH, (short) 11);
-        StructureWalker.Cursor cursor = walker.cursor(100, false, walker.fieldCount());
+        StructureCursor cursor = walker.cursor(100, false, walker.fieldCount());
         ByteBuf buf = KafkaWire.ALLOC.buffer(100).writeZero(100);
         try {
             assertThatThrownBy(() -> cursor.advance(buf, 0, 20, 40)).isInstanceOf(IllegalArgumentException.class);
